@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TaxationConfig(AppConfig):
+    name = "apps.taxation"
+    label = "taxation"

@@ -1,0 +1,15 @@
+"""pytest profile: the real PostGIS (same cluster as local, database test_<name>), fast hashing."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-7c1e5b9a3d2f4e6a8b0c1d2e3f4a5b6c")
+os.environ.setdefault("GIS_PORTAL_DEMO_ACCOUNTS", "true")
+
+from .base import *  # noqa: E402,F403
+from .base import STORAGES  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests render templates without running collectstatic first.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
