@@ -13,3 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests render templates without running collectstatic first.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+# Several people (or CI and a developer) may run the suite against one cluster at once: each picks its own DB.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GIS_PORTAL_TEST_DB") or None}  # noqa: F405
