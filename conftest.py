@@ -9,14 +9,20 @@ from apps.organisations.tests.factories import OrganisationFactory, UserFactory,
 
 @pytest.fixture
 def org(db):
-    return OrganisationFactory(dla_code="6460809", slug="sai-thong", name_th="องค์การบริหารส่วนตำบลทรายทอง",
-                               name_en="Sai Thong SAO")
+    return OrganisationFactory(
+        dla_code="6460809", slug="sai-thong", name_th="องค์การบริหารส่วนตำบลทรายทอง", name_en="Sai Thong SAO"
+    )
 
 
 @pytest.fixture
 def other_org(db):
-    return OrganisationFactory(dla_code="6460808", slug="other", name_th="อบต.อื่น", name_en="Other SAO",
-                               boundary=bbox_multipolygon((103.20, 16.70, 103.25, 16.77)))
+    return OrganisationFactory(
+        dla_code="6460808",
+        slug="other",
+        name_th="อบต.อื่น",
+        name_en="Other SAO",
+        boundary=bbox_multipolygon((103.20, 16.70, 103.25, 16.77)),
+    )
 
 
 def _member(org, role):

@@ -5,12 +5,12 @@
 # See ../shared/notes/setup-findings.md §2 and pitfalls P3-P7.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PORT="${GIS_PORTAL_PG_PORT:-55432}"
 DB_NAME="gis_portal"
 DB_USER="gis_portal"
 DB_PASS="gis_portal"
-PGBIN="$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)"   # initdb/pg_ctl are not on PATH on Debian (P6)
-[ -n "$PGBIN" ] || { echo "PostgreSQL 15 server binaries not found (apt-get install postgresql-15)" >&2; exit 1; }
+PG_MAJOR="${PG_MAJOR:-15}"
+PGBIN="/usr/lib/postgresql/$PG_MAJOR/bin"   # initdb/pg_ctl are not on PATH on Debian (P6)
+[ -x "$PGBIN/initdb" ] || { echo "PostgreSQL $PG_MAJOR server not found (apt-get install postgresql-$PG_MAJOR)" >&2; exit 1; }
 
 if [ "$(id -u)" -eq 0 ]; then
   AS_SRV=(runuser -u postgres --)
@@ -27,6 +27,10 @@ fi
 PGDATA="$STATE/data"
 PGSOCK="$STATE/sock"
 LOG="$STATE/server.log"
+# The port is chosen once at init (the first free one from 55432) and kept in $STATE/port, so a second checkout's
+# cluster never fights the first one for the port.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -f "$STATE/port" ]; then PORT="$(cat "$STATE/port")"; else PORT="${GIS_PORTAL_PG_PORT:-55432}"; fi
 
 srv() { "${AS_SRV[@]}" "$@"; }
 psql_su() { srv "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -p "$PORT" -U postgres "$@"; }
@@ -36,6 +40,10 @@ running() { srv "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 init() {
   if [ -f "$PGDATA/PG_VERSION" ]; then return 0; fi
   mkdir -p "$PGDATA" "$PGSOCK"
+  if [ -z "${GIS_PORTAL_PG_PORT:-}" ]; then
+    while port_in_use "$PORT"; do PORT=$((PORT + 1)); done
+  fi
+  echo "$PORT" > "$STATE/port"
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$STATE"; fi
   chmod 700 "$PGDATA"
   srv "$PGBIN/initdb" -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 \

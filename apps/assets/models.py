@@ -25,10 +25,16 @@ class Road(OrgScoped):
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("road code"), max_length=30, blank=True)
     surface = models.CharField(_("surface"), max_length=10, choices=Surface.choices)
-    width_m = models.DecimalField(_("width (m)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
-    condition = models.CharField(_("condition"), max_length=10, choices=Condition.choices, default=Condition.GOOD)
+    width_m = models.DecimalField(
+        _("width (m)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    condition = models.CharField(
+        _("condition"), max_length=10, choices=Condition.choices, default=Condition.GOOD
+    )
     geom = models.MultiLineStringField(_("centre line"), srid=STORAGE_SRID)
-    length_m = models.DecimalField(_("length (m)"), max_digits=10, decimal_places=1, null=True, editable=False)
+    length_m = models.DecimalField(
+        _("length (m)"), max_digits=10, decimal_places=1, null=True, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -57,7 +63,12 @@ class Streetlight(OrgScoped):
     watts = models.PositiveSmallIntegerField(_("watts"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WORKING)
     road = models.ForeignKey(
-        Road, on_delete=models.SET_NULL, null=True, blank=True, related_name="streetlights", verbose_name=_("road")
+        Road,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="streetlights",
+        verbose_name=_("road"),
     )
     installed_year_be = models.PositiveSmallIntegerField(_("installed (B.E.)"), null=True, blank=True)
     geom = models.PointField(_("location"), srid=STORAGE_SRID)
@@ -67,7 +78,9 @@ class Streetlight(OrgScoped):
         verbose_name = _("streetlight")
         verbose_name_plural = _("streetlights")
         ordering = ["organisation", "pole_no"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "pole_no"], name="streetlight_unique_pole")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "pole_no"], name="streetlight_unique_pole")
+        ]
 
     def __str__(self) -> str:
         return self.pole_no
@@ -80,11 +93,19 @@ class Signboard(OrgScoped):
     height_cm = models.PositiveIntegerField(_("height (cm)"), validators=[MinValueValidator(1)])
     sides = models.PositiveSmallIntegerField(_("faces"), default=1, validators=[MinValueValidator(1)])
     parcel = models.ForeignKey(
-        "registry.Parcel", on_delete=models.SET_NULL, null=True, blank=True, related_name="signboards",
+        "registry.Parcel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signboards",
         verbose_name=_("parcel"),
     )
     owner = models.ForeignKey(
-        "registry.Owner", on_delete=models.PROTECT, null=True, blank=True, related_name="signboards",
+        "registry.Owner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signboards",
         verbose_name=_("owner"),
     )
     installed_on = models.DateField(_("installed on"), null=True, blank=True)

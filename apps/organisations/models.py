@@ -55,8 +55,12 @@ class Organisation(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.boundary is not None and not self.boundary.valid:
-            raise ValidationError({"boundary": _("The boundary is not a valid polygon: %(reason)s")
-                                   % {"reason": self.boundary.valid_reason}})
+            raise ValidationError(
+                {
+                    "boundary": _("The boundary is not a valid polygon: %(reason)s")
+                    % {"reason": self.boundary.valid_reason}
+                }
+            )
 
 
 class Role(models.TextChoices):
@@ -116,7 +120,9 @@ class OrgScoped(models.Model):
             related_id = getattr(self, field.attname)
             if related_id is None or self.organisation_id is None:
                 continue
-            if not target._default_manager.filter(pk=related_id, organisation_id=self.organisation_id).exists():
+            if not target._default_manager.filter(
+                pk=related_id, organisation_id=self.organisation_id
+            ).exists():
                 errors[field.name] = _("This record belongs to another organisation or does not exist.")
         if errors:
             raise ValidationError(errors)

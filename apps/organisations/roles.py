@@ -14,17 +14,23 @@ def _perms(app: str, models: list[str], actions: tuple[str, ...]) -> list[tuple[
 
 
 def _view_all(apps: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(p.content_type.app_label, p.codename)
-            for p in Permission.objects.filter(content_type__app_label__in=apps, codename__startswith="view_")]
+    return [
+        (p.content_type.app_label, p.codename)
+        for p in Permission.objects.filter(content_type__app_label__in=apps, codename__startswith="view_")
+    ]
 
 
 ROLE_PERMISSIONS = {
-    Role.SURVEYOR: lambda: _view_all(("registry", "assets", "valuation"))
-    + _perms("registry", _REGISTRY_GEOMETRY, ("add", "change"))
-    + _perms("assets", _ASSETS, ("add", "change")),
-    Role.TAX_OFFICER: lambda: _view_all(("registry", "assets", "valuation"))
-    + _perms("registry", _REGISTRY_RECORDS, ("add", "change"))
-    + _perms("valuation", ["appraisalround", "blocklandprice"], ("add", "change")),
+    Role.SURVEYOR: lambda: (
+        _view_all(("registry", "assets", "valuation"))
+        + _perms("registry", _REGISTRY_GEOMETRY, ("add", "change"))
+        + _perms("assets", _ASSETS, ("add", "change"))
+    ),
+    Role.TAX_OFFICER: lambda: (
+        _view_all(("registry", "assets", "valuation"))
+        + _perms("registry", _REGISTRY_RECORDS, ("add", "change"))
+        + _perms("valuation", ["appraisalround", "blocklandprice"], ("add", "change"))
+    ),
     Role.RESIDENT: lambda: [],
     Role.ADMIN: lambda: [
         (p.content_type.app_label, p.codename)
@@ -42,6 +48,9 @@ def role_groups_sync() -> None:
     for role, wanted in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
         pairs = set(wanted())
-        perms = [p for p in Permission.objects.select_related("content_type")
-                 if (p.content_type.app_label, p.codename) in pairs]
+        perms = [
+            p
+            for p in Permission.objects.select_related("content_type")
+            if (p.content_type.app_label, p.codename) in pairs
+        ]
         group.permissions.set(perms)

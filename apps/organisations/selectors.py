@@ -6,7 +6,7 @@ SESSION_KEY = "organisation_id"
 
 
 class _SuperuserMembership:
-    """A superuser with no membership acts as an administrator of the organisation it picked (or the first)."""
+    """A superuser with no membership acts as an administrator of the organisation it picked."""
 
     def __init__(self, organisation: Organisation):
         self.organisation = organisation
@@ -21,7 +21,9 @@ class _SuperuserMembership:
 
 
 def membership_list(*, user) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name_th")
+    return (
+        Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name_th")
+    )
 
 
 def membership_for_request(request):

@@ -23,13 +23,17 @@ def geometry_errors(geom: GEOSGeometry | None, *, organisation: Organisation | N
     if geom is None:
         return [_("A boundary is required.")]
     if geom.srid not in (None, STORAGE_SRID):
-        return [_("Coordinates must be longitude/latitude on WGS 84 (EPSG:4326), not EPSG:%(srid)s.")
-                % {"srid": geom.srid}]
+        return [
+            _("Coordinates must be longitude/latitude on WGS 84 (EPSG:4326), not EPSG:%(srid)s.")
+            % {"srid": geom.srid}
+        ]
     if geom.empty:
         return [_("The boundary is empty.")]
     if not geom.valid:
-        return [_("The boundary is not a valid polygon (%(reason)s). Check for self-intersections.")
-                % {"reason": geom.valid_reason}]
+        return [
+            _("The boundary is not a valid polygon (%(reason)s). Check for self-intersections.")
+            % {"reason": geom.valid_reason}
+        ]
     x_min, y_min, x_max, y_max = geom.extent
     if not (-180 <= x_min <= x_max <= 180 and -90 <= y_min <= y_max <= 90):
         return [_("The coordinates are not longitude/latitude; was the file in UTM metres?")]

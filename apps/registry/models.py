@@ -60,7 +60,9 @@ class TaxMapZone(OrgScoped):
 class TaxMapBlock(OrgScoped):
     """บล็อก: a lettered block inside a zone; its code is zone + letter, e.g. ``01A``."""
 
-    zone = models.ForeignKey(TaxMapZone, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("zone"))
+    zone = models.ForeignKey(
+        TaxMapZone, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("zone")
+    )
     block_letter = models.CharField(
         _("block"), max_length=1, validators=[RegexValidator(r"^[A-Z]$", _("One capital letter A-Z."))]
     )
@@ -101,11 +103,20 @@ class Parcel(OrgScoped):
     lot_no = models.PositiveSmallIntegerField(_("lot no."), blank=True, editable=False)
     split_no = models.PositiveSmallIntegerField(_("split suffix"), null=True, blank=True, editable=False)
     block = models.ForeignKey(
-        TaxMapBlock, on_delete=models.PROTECT, null=True, blank=True, related_name="parcels",
+        TaxMapBlock,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parcels",
         verbose_name=_("block"),
     )
     village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="parcels", verbose_name=_("village")
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parcels",
+        verbose_name=_("village"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
 
@@ -128,14 +139,20 @@ class Parcel(OrgScoped):
         _("sheet scale"), null=True, blank=True, choices=[(s, f"1:{s:,}") for s in (500, 1000, 2000, 4000)]
     )
     deed_area_sq_wa = models.DecimalField(
-        _("deed area (sq wa)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("deed area (sq wa)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     house_no = models.CharField(_("address no."), max_length=20, blank=True)
     road = models.CharField(_("road"), max_length=120, blank=True)
 
     geom = models.MultiPolygonField(_("boundary"), srid=STORAGE_SRID)
-    area_m2 = models.DecimalField(_("map area (m²)"), max_digits=14, decimal_places=2, null=True, editable=False)
+    area_m2 = models.DecimalField(
+        _("map area (m²)"), max_digits=14, decimal_places=2, null=True, editable=False
+    )
     geometry_source = models.CharField(
         _("geometry source"), max_length=10, choices=GeometrySource.choices, default=GeometrySource.SURVEY
     )
@@ -151,8 +168,11 @@ class Parcel(OrgScoped):
         ordering = ["organisation", "zone_no", "block_letter", "lot_no", "split_no"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "parcel_code"], name="parcel_unique_code",
-                violation_error_message=_("Another parcel in this organisation already has this parcel code."),
+                fields=["organisation", "parcel_code"],
+                name="parcel_unique_code",
+                violation_error_message=_(
+                    "Another parcel in this organisation already has this parcel code."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["organisation", "status"], name="parcel_org_status")]
@@ -191,13 +211,19 @@ class ParcelLineage(OrgScoped):
 class LandUse(OrgScoped):
     """How a part of a parcel is used (one row per part; §2.5 land-use codes)."""
 
-    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="land_uses", verbose_name=_("parcel"))
+    parcel = models.ForeignKey(
+        Parcel, on_delete=models.CASCADE, related_name="land_uses", verbose_name=_("parcel")
+    )
     use_code = models.PositiveSmallIntegerField(_("use"), choices=choices_from(codes.LAND_USES))
     area_sq_wa = models.DecimalField(
         _("area (sq wa)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    user_code = models.PositiveSmallIntegerField(_("used by"), choices=choices_from(codes.LAND_USERS), default=1)
-    crop_code = models.PositiveSmallIntegerField(_("crop"), choices=choices_from(codes.CROPS), null=True, blank=True)
+    user_code = models.PositiveSmallIntegerField(
+        _("used by"), choices=choices_from(codes.LAND_USERS), default=1
+    )
+    crop_code = models.PositiveSmallIntegerField(
+        _("crop"), choices=choices_from(codes.CROPS), null=True, blank=True
+    )
     vacant_since_year_be = models.PositiveSmallIntegerField(_("vacant since (B.E.)"), null=True, blank=True)
     geom = models.MultiPolygonField(_("part"), srid=STORAGE_SRID, null=True, blank=True)
     history = HistoricalRecords()
@@ -208,17 +234,26 @@ class LandUse(OrgScoped):
 
 
 class Building(OrgScoped):
-    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("parcel"))
+    parcel = models.ForeignKey(
+        Parcel, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("parcel")
+    )
     building_no = models.PositiveSmallIntegerField(_("building no."), validators=[MinValueValidator(1)])
     house_no = models.CharField(_("house no."), max_length=20, blank=True)
-    building_type = models.CharField(_("building type"), max_length=6, choices=choices_from(codes.BUILDING_TYPES))
-    construction = models.CharField(_("construction"), max_length=10, choices=choices_from(codes.CONSTRUCTIONS))
+    building_type = models.CharField(
+        _("building type"), max_length=6, choices=choices_from(codes.BUILDING_TYPES)
+    )
+    construction = models.CharField(
+        _("construction"), max_length=10, choices=choices_from(codes.CONSTRUCTIONS)
+    )
     storeys = models.PositiveSmallIntegerField(_("storeys"), default=1, validators=[MinValueValidator(1)])
     floor_area_m2 = models.DecimalField(
         _("floor area (m²)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
     year_built_be = models.PositiveSmallIntegerField(
-        _("year built (B.E.)"), null=True, blank=True, validators=[MinValueValidator(2300), MaxValueValidator(2700)]
+        _("year built (B.E.)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2300), MaxValueValidator(2700)],
     )
     is_condominium = models.BooleanField(_("condominium building"), default=False)
     geom = models.MultiPolygonField(_("footprint"), srid=STORAGE_SRID, null=True, blank=True)
@@ -244,7 +279,9 @@ class Building(OrgScoped):
 class BuildingUse(OrgScoped):
     """Floor area of a building by use (§7.3): it splits the tax base between use categories."""
 
-    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="uses", verbose_name=_("building"))
+    building = models.ForeignKey(
+        Building, on_delete=models.CASCADE, related_name="uses", verbose_name=_("building")
+    )
     use_code = models.PositiveSmallIntegerField(_("use"), choices=choices_from(codes.BUILDING_USES))
     floor_area_m2 = models.DecimalField(
         _("floor area (m²)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
@@ -263,7 +300,9 @@ class CondoUnit(OrgScoped):
     )
     unit_no = models.CharField(_("unit no."), max_length=20)
     floor = models.SmallIntegerField(_("floor"), default=1)
-    area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    area_m2 = models.DecimalField(
+        _("area (m²)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -295,7 +334,11 @@ class Owner(OrgScoped):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     # The resident's login, when the owner has one: residents see only what they own.
     user = models.ForeignKey(
-        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="owner_records",
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owner_records",
         verbose_name=_("user account"),
     )
     history = HistoricalRecords()
@@ -323,16 +366,31 @@ class Owner(OrgScoped):
 class Ownership(OrgScoped):
     """A share of one parcel, building or condominium unit held by one owner (exact fraction, never float)."""
 
-    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="ownerships", verbose_name=_("owner"))
+    owner = models.ForeignKey(
+        Owner, on_delete=models.PROTECT, related_name="ownerships", verbose_name=_("owner")
+    )
     parcel = models.ForeignKey(
-        Parcel, on_delete=models.PROTECT, null=True, blank=True, related_name="ownerships", verbose_name=_("parcel")
+        Parcel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ownerships",
+        verbose_name=_("parcel"),
     )
     building = models.ForeignKey(
-        Building, on_delete=models.PROTECT, null=True, blank=True, related_name="ownerships",
+        Building,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ownerships",
         verbose_name=_("building"),
     )
     condo_unit = models.ForeignKey(
-        CondoUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="ownerships",
+        CondoUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ownerships",
         verbose_name=_("condominium unit"),
     )
     share_numerator = models.PositiveIntegerField(_("share (numerator)"), default=1)
@@ -353,7 +411,9 @@ class Ownership(OrgScoped):
                     | Q(parcel__isnull=True, building__isnull=True, condo_unit__isnull=False)
                 ),
                 name="ownership_exactly_one_property",
-                violation_error_message=_("An ownership is of exactly one parcel, building or condominium unit."),
+                violation_error_message=_(
+                    "An ownership is of exactly one parcel, building or condominium unit."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(share_numerator__gte=1) & Q(share_numerator__lte=models.F("share_denominator")),

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .domain import owner_id, parcel_code
+from .domain import owner_id, parcel_code, units
 
 
 def validate_owner_id_number(owner_type: str, id_number: str) -> None:
@@ -28,14 +28,40 @@ def validate_parcel_code_fields(parcel) -> None:
             code = parcel_code.ParcelCode.parse(parcel.parcel_code)
         else:
             code = parcel_code.ParcelCode(
-                zone=parcel.zone_no or 0, block=parcel.block_letter or "", lot=parcel.lot_no or 0,
+                zone=parcel.zone_no or 0,
+                block=parcel.block_letter or "",
+                lot=parcel.lot_no or 0,
                 split=parcel.split_no,
             )
     except parcel_code.ParcelCodeError:
         raise ValidationError(
-            {"parcel_code": _("A parcel code is zone (2 digits), block (A-Z) and lot (3 digits), e.g. 01A001 "
-                              "or 01A001/1.")},
+            {
+                "parcel_code": _(
+                    "A parcel code is zone (2 digits), block (A-Z) and lot (3 digits), e.g. 01A001 "
+                    "or 01A001/1."
+                )
+            },
             code="invalid_parcel_code",
         ) from None
     parcel.parcel_code = code.to_text(split_width=width)
-    parcel.zone_no, parcel.block_letter, parcel.lot_no, parcel.split_no = code.zone, code.block, code.lot, code.split
+    parcel.zone_no, parcel.block_letter, parcel.lot_no, parcel.split_no = (
+        code.zone,
+        code.block,
+        code.lot,
+        code.split,
+    )
+
+
+def parse_deed_area(text: str, *, field: str = "deed_area"):
+    """Deed area typed as rai-ngan-wa text ("2-1-35.5") → total square wa, or a ValidationError."""
+    try:
+        return units.parse_rai_ngan_wa(text)
+    except units.AreaTextError:
+        raise ValidationError(
+            {
+                field: _(
+                    "Write the area as rai-ngan-square wa, e.g. 2-1-35.5 (ngan 0-3, square wa below 100)."
+                )
+            },
+            code="invalid_area_text",
+        ) from None

@@ -20,7 +20,9 @@ class AppraisalRound(OrgScoped):
         verbose_name = _("appraisal round")
         verbose_name_plural = _("appraisal rounds")
         ordering = ["organisation", "-valid_from"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="appraisal_round_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="appraisal_round_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -28,7 +30,10 @@ class AppraisalRound(OrgScoped):
 
 class BlockLandPrice(OrgScoped):
     appraisal_round = models.ForeignKey(
-        AppraisalRound, on_delete=models.PROTECT, related_name="block_prices", verbose_name=_("appraisal round")
+        AppraisalRound,
+        on_delete=models.PROTECT,
+        related_name="block_prices",
+        verbose_name=_("appraisal round"),
     )
     block = models.ForeignKey(
         "registry.TaxMapBlock", on_delete=models.PROTECT, related_name="land_prices", verbose_name=_("block")

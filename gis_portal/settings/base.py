@@ -18,9 +18,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # With no DATABASE_URL the project-local cluster of scripts/pg.sh is used (see README).
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgis://gis_portal:gis_portal@127.0.0.1:55432/gis_portal"
-    )
+    "default": env.db("DATABASE_URL", default="postgis://gis_portal:gis_portal@127.0.0.1:55432/gis_portal")
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["ATOMIC_REQUESTS"] = True

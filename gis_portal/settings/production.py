@@ -1,7 +1,12 @@
-"""Production profile: passes `manage.py check --deploy` with no warnings. Everything secret comes from the env."""
+"""Production profile: passes `manage.py check --deploy` with no warnings; secrets come from the env."""
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import SECRET_KEY, env
+
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random string of at least 50 characters.")
 
 DEBUG = False
 GIS_PORTAL_DEMO_ACCOUNTS = False  # no demo account may exist in production, whatever the environment says
@@ -14,4 +19,4 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)

@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-7c1e5b9a3d2f4e6a8b0c1d2e3f4a5b6c")
 os.environ.setdefault("GIS_PORTAL_DEMO_ACCOUNTS", "true")
 
-from .base import *  # noqa: E402,F403
-from .base import STORAGES  # noqa: E402
+from .base import *  # noqa: F403
+from .base import STORAGES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -15,4 +15,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 # Several people (or CI and a developer) may run the suite against one cluster at once: each picks its own DB.
-DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GIS_PORTAL_TEST_DB") or None}  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GIS_PORTAL_TEST_DB") or None}

@@ -15,7 +15,7 @@ from typing import Literal
 DateStyle = Literal["full", "medium", "short"]
 
 BE_OFFSET = 543  # §6.1: B.E. = C.E. + 543 from 1 January 1941 (B.E. 2484) on
-# §6.1: before 1941 the Thai year began on 1 April, so January–March belonged to the previous B.E. count.
+# §6.1: before 1941 the Thai year began on 1 April, so January-March belonged to the previous B.E. count.
 OLD_NEW_YEAR_LAST_CE_YEAR = 1940
 # §6.1: a year typed above 2400 is B.E.; a C.E. year never is.
 MIN_BE_YEAR = 2400
@@ -65,12 +65,12 @@ def to_arabic_digits(text: str) -> str:
 
 
 def to_be_year(ce_year: int) -> int:
-    """C.E. year → B.E. year (+543). For a date before 1941 use ``be_year_of``: January–March differ."""
+    """C.E. year → B.E. year (+543). For a date before 1941 use ``be_year_of``: January-March differ."""
     return ce_year + BE_OFFSET
 
 
 def to_ce_year(be_year: int) -> int:
-    """B.E. year → C.E. year (−543), the inverse of ``to_be_year``."""
+    """B.E. year → C.E. year (-543), the inverse of ``to_be_year``."""
     return be_year - BE_OFFSET
 
 
@@ -85,7 +85,8 @@ def format_thai_date(day: dt.date, style: DateStyle = "full", *, thai_digits: bo
     """Official Thai date text (§6.2).
 
     ``full``: ``11 มกราคม 2569`` (ICU th-TH long); ``medium``: ``11 ม.ค. 2569``; ``short``: ``11 ม.ค. 69``.
-    ``thai_digits=True`` writes ๐–๙, encouraged in official letters (§6.2); a per-document setting.
+    ``thai_digits=True`` writes Thai digits (U+0E50-U+0E59), encouraged in official letters (§6.2);
+    make it a per-document setting.
     """
     be_year = be_year_of(day)
     if style == "full":
@@ -100,8 +101,8 @@ def format_thai_date(day: dt.date, style: DateStyle = "full", *, thai_digits: bo
 
 
 def fiscal_year_be(day: dt.date) -> int:
-    """Thai government fiscal year (ปีงบประมาณ): 1 October–30 September, named after the B.E. year in which it
-    ends (§6.4: fiscal year 2570 = 1 Oct 2569 – 30 Sep 2570)."""
+    """Thai government fiscal year (ปีงบประมาณ): 1 October-30 September, named after the B.E. year in which it
+    ends (§6.4: fiscal year 2570 = 1 Oct 2569 - 30 Sep 2570)."""
     if day.year <= OLD_NEW_YEAR_LAST_CE_YEAR:
         # Before 1941 the year count itself differs (§6.1); the domain file gives no fiscal rule for that era.
         raise ThaiDateError(ThaiDateErrorCode.OUT_OF_RANGE, "Fiscal years before 1941 are not supported.")
@@ -118,7 +119,7 @@ def parse_be_date(text: str) -> dt.date:
     """Parse ``d/m/yyyy`` in B.E. as written in Land Office files (``5/1/2569`` → 2026-01-05).
 
     Accepts zero padding, surrounding spaces and Thai digits. Applies the pre-1941 April new year (§6.1,
-    §8 item 7): ``5/2/2481`` → 1939-02-05; January–March 2483 never existed (that year ran April–December).
+    §8 item 7): ``5/2/2481`` → 1939-02-05; January-March 2483 never existed (that year ran April-December).
     """
     cleaned = to_arabic_digits(text.strip())
     match = _DMY_RE.fullmatch(cleaned)
@@ -127,11 +128,12 @@ def parse_be_date(text: str) -> dt.date:
     day, month, be_year = (int(part) for part in match.groups())
     if be_year < MIN_BE_YEAR:
         raise ThaiDateError(
-            ThaiDateErrorCode.NOT_BE_YEAR, f"Year {be_year} is not a Buddhist Era year (expected above {MIN_BE_YEAR})."
+            ThaiDateErrorCode.NOT_BE_YEAR,
+            f"Year {be_year} is not a Buddhist Era year (expected above {MIN_BE_YEAR}).",
         )
     ce_year = to_ce_year(be_year)
     if ce_year <= OLD_NEW_YEAR_LAST_CE_YEAR and month < 4:
-        # Old count: Jan–Mar of B.E. n fell in C.E. n − 542. Jan–Mar 2483 would be 1941, which became 2484.
+        # Old count: Jan-Mar of B.E. n fell in C.E. n - 542. Jan-Mar 2483 would be 1941, which became 2484.
         ce_year += 1
         if ce_year > OLD_NEW_YEAR_LAST_CE_YEAR:
             raise ThaiDateError(
