@@ -17,7 +17,7 @@ APT_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 fonts-thai-tlwg poppler-utils
   chromium
   "python$PY_VERSION" "python$PY_VERSION-venv" python3-venv
-  gettext ca-certificates
+  gettext ca-certificates docker-compose
 )
 
 ensure_system_packages() {
