@@ -20,7 +20,7 @@ def test_compose_file_has_postgis_and_app_wired_together():
 
 
 def test_docker_compose_validates_the_file():
-    # Debian's docker-compose (installed by scripts/lib.sh) validates against the compose schema without an engine.
+    # Debian's docker-compose (installed by scripts/lib.sh) checks the compose schema with no engine.
     result = subprocess.run(
         [shutil.which("docker-compose") or "docker-compose", "config", "--quiet"],
         cwd=ROOT, capture_output=True, text=True,
