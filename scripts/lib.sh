@@ -46,6 +46,7 @@ ensure_venv() {
   say "Python packages (.venv from requirements.lock)"
   # Debian's interpreter, not a pyenv one under /root: other users (and the postgres user) can run it (P15).
   [ -x .venv/bin/python ] || "/usr/bin/python$PY_VERSION" -m venv .venv
+  export PIP_CONFIG_FILE=/dev/null  # only PyPI, whatever local mirrors this machine's pip.conf names
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
   rm -f .venv/.lock-*; touch "$stamp"
