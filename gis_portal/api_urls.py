@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("apps.registry.api.urls")),
     path("", include("apps.assets.api.urls")),
+    path("", include("apps.taxation.api.urls")),
 ]

@@ -152,6 +152,10 @@ LEAFLET_CONFIG = {
 # SRS strings (gis.W001). We never pass a user-supplied SRS string to GDAL: only EPSG codes from a fixed list.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# The tax engine's UNCONFIRMED choices (apps/taxation/domain/settings.py EngineSettings), e.g.
+# GIS_PORTAL_TAX_ENGINE='{"rounding_quantum_satang": 100}'. Empty: the defaults land-building-tax.md advises.
+GIS_PORTAL_TAX_ENGINE = env.json("GIS_PORTAL_TAX_ENGINE", default={})
+
 # Demo accounts (seed_demo) exist only where this is true; production forces it off.
 GIS_PORTAL_DEMO_ACCOUNTS = env.bool("GIS_PORTAL_DEMO_ACCOUNTS", default=False)
 

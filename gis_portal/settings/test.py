@@ -16,3 +16,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 
 # Several people (or CI and a developer) may run the suite against one cluster at once: each picks its own DB.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GIS_PORTAL_TEST_DB") or None}
+STATIC_ROOT = None  # nothing is collected in tests; WhiteNoise serves from the finders
+WHITENOISE_USE_FINDERS = True
