@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", include("gis_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("imports/", include("apps.imports.urls")),
+    path("", include("apps.maps.urls")),
     path("", include("apps.core.urls")),
 ]
 if settings.DEBUG:

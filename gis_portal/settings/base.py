@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "apps.assets",
     "apps.valuation",
     "apps.taxation",
+    "apps.maps",
+    "apps.imports",
 ]
 
 MIDDLEWARE = [
