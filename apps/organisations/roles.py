@@ -7,6 +7,7 @@ from .models import Role
 _REGISTRY_GEOMETRY = ["parcel", "parcellineage", "building", "village", "taxmapzone", "taxmapblock"]
 _REGISTRY_RECORDS = ["owner", "ownership", "landuse", "buildinguse", "condounit", "parcel", "building"]
 _ASSETS = ["road", "streetlight", "signboard"]
+_PERSONAL = ("owner", "ownership", "historicalowner", "historicalownership")
 
 
 def _perms(app: str, models: list[str], actions: tuple[str, ...]) -> list[tuple[str, str]]:

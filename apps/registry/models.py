@@ -185,7 +185,8 @@ class Parcel(OrgScoped):
         from .geometry import validate_geometry
 
         validate_parcel_code_fields(self)
-        if self.organisation_id:
+        # A geometry the field itself refused (None after a parse error) has its message already.
+        if self.organisation_id and self.geom is not None:
             validate_geometry(self.geom, organisation=self.organisation)
 
 

@@ -49,3 +49,13 @@ def owner_create(*, org: Organisation, **fields) -> Owner:
     owner.full_clean()
     owner.save()
     return owner
+
+
+@transaction.atomic
+def owner_update(*, org: Organisation, owner_id: int, **fields) -> Owner:
+    owner = Owner.objects.select_for_update().get(pk=owner_id, organisation=org)
+    for name, value in fields.items():
+        setattr(owner, name, value)
+    owner.full_clean()
+    owner.save()
+    return owner

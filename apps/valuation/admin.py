@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from apps.core.admin_mixins import OrgScopedAdmin
+
+from .models import AppraisalRound, BlockLandPrice
+
+
+@admin.register(AppraisalRound)
+class AppraisalRoundAdmin(OrgScopedAdmin):
+    list_display = ["name", "valid_from", "valid_to"]
+    search_fields = ["name"]
+
+
+@admin.register(BlockLandPrice)
+class BlockLandPriceAdmin(OrgScopedAdmin):
+    list_display = ["appraisal_round", "block", "price_per_sq_wa"]
+    list_filter = [("appraisal_round", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["appraisal_round", "block__zone"]
+    search_fields = ["block__block_letter", "=block__zone__zone_no", "appraisal_round__name"]
+    autocomplete_fields = ["appraisal_round", "block"]
