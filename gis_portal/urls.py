@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("imports/", include("apps.imports.urls")),
+    path("billing/", include("apps.billing.urls")),
     path("", include("apps.maps.urls")),
     path("", include("apps.core.urls")),
 ]

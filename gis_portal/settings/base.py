@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.taxation",
     "apps.maps",
     "apps.imports",
+    "apps.billing",
 ]
 
 MIDDLEWARE = [
