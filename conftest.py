@@ -1,10 +1,20 @@
 """Fixtures shared by every test: two organisations and a user for each role in the first one."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from apps.organisations.models import Role
 from apps.organisations.services import membership_grant
 from apps.organisations.tests.factories import OrganisationFactory, UserFactory, bbox_multipolygon
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware leaves the last request's language active in the thread: start every test in the
+    # default language (Thai) so no test depends on which one ran before it.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from fractions import Fraction
 from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, QuerySet
 
-from apps.organisations.models import Membership, Organisation
+from apps.organisations.models import Membership, Organisation, Role
 from apps.registry.models import Building, Owner, Ownership, Parcel, TaxMapBlock, TaxMapZone
+from apps.registry.selectors import ownerships_of_user
 
 # A home page lists the first few problems of each kind; the count says how many there are in all.
 PROBLEM_LIST_LIMIT = 20
@@ -108,17 +109,16 @@ def membership_list_for_org(*, org: Organisation) -> QuerySet[Membership]:
     )
 
 
-def membership_role_counts(*, org: Organisation) -> dict[str, int]:
+def membership_role_counts(*, org: Organisation) -> list[tuple[str, int]]:
+    """(role label, number of members) for every role, zeros included, in the order of ``Role``."""
     rows = Membership.objects.filter(organisation=org).values("role").annotate(n=Count("pk"))
-    return {row["role"]: row["n"] for row in rows}
+    counts = {row["role"]: row["n"] for row in rows}
+    return [(label, counts.get(code, 0)) for code, label in Role.choices]
 
 
 def _resident_ownerships(*, org: Organisation, user: User) -> QuerySet[Ownership]:
-    # Residents are linked to the registry only through Owner.user; nothing else grants them a parcel.
-    return Ownership.objects.filter(
-        organisation=org, owner__user=user, owner__organisation=org, parcel__isnull=False,
-        parcel__organisation=org,
-    )
+    # Residents are linked to the registry only through Owner.user (the same rule as the registry API).
+    return ownerships_of_user(org=org, user=user).filter(parcel__isnull=False, parcel__organisation=org)
 
 
 def _resident_parcels(*, org: Organisation, user: User) -> QuerySet[Parcel]:

@@ -1,5 +1,7 @@
 """Each role is a Django group with its model permissions; scoping by organisation is done by the queries."""
 
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 from .models import Role
@@ -46,6 +48,10 @@ STAFF_ROLES = {Role.ADMIN, Role.SURVEYOR, Role.TAX_OFFICER}
 
 def role_groups_sync() -> None:
     """Create or refresh the four role groups (idempotent; runs after every migrate)."""
+    # post_migrate fires per app in INSTALLED_APPS order, and this app comes before registry: make sure every
+    # app's permissions exist before handing them out, or a fresh database gets groups without them.
+    for app_config in django_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     for role, wanted in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
         pairs = set(wanted())

@@ -49,3 +49,55 @@ class BlockLandPrice(OrgScoped):
         constraints = [
             models.UniqueConstraint(fields=["appraisal_round", "block"], name="block_price_unique_per_round"),
         ]
+
+
+class ParcelLandPrice(OrgScoped):
+    """รายแปลง: the Treasury's price for one parcel; it wins over the block's price (§9.2)."""
+
+    appraisal_round = models.ForeignKey(
+        AppraisalRound,
+        on_delete=models.PROTECT,
+        related_name="parcel_prices",
+        verbose_name=_("appraisal round"),
+    )
+    parcel = models.ForeignKey(
+        "registry.Parcel", on_delete=models.PROTECT, related_name="land_prices", verbose_name=_("parcel")
+    )
+    price_per_sq_wa = models.DecimalField(
+        _("price per sq wa (baht)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("parcel land price")
+        verbose_name_plural = _("parcel land prices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal_round", "parcel"], name="parcel_price_unique_per_round"
+            ),
+        ]
+
+
+class BuildingPrice(OrgScoped):
+    """The Treasury standard price per m² of one building type in one round, before depreciation (§9.3)."""
+
+    appraisal_round = models.ForeignKey(
+        AppraisalRound,
+        on_delete=models.PROTECT,
+        related_name="building_prices",
+        verbose_name=_("appraisal round"),
+    )
+    building_type = models.CharField(_("building type"), max_length=6)  # registry BUILDING_TYPES code
+    price_per_sqm = models.DecimalField(
+        _("price per m² (baht)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("building price")
+        verbose_name_plural = _("building prices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal_round", "building_type"], name="building_price_unique_per_round"
+            ),
+        ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from apps.core.domain.thai_dates import be_year_of, format_thai_date
-from apps.registry.domain.units import format_rai_ngan_wa
+from apps.registry.domain.units import format_rai_ngan_wa, m2_to_rai_ngan_wa_text
 
 register = template.Library()
 
@@ -73,10 +73,21 @@ def thai_datetime(value, style: str = "medium") -> str:
 @register.filter
 def rai_ngan_wa(value) -> str:
     """Square wa (Decimal) → deed text ``2-1-35.5``; empty when the area is unknown."""
-    if value in (None, ""):
+    if value in (None, "") or isinstance(value, float):
         return EMPTY
     try:
         return format_rai_ngan_wa(Decimal(value))
+    except (ValueError, TypeError, InvalidOperation):
+        return EMPTY
+
+
+@register.filter
+def m2_rai_ngan_wa(value) -> str:
+    """A measured area in m² → deed-style text, square wa to one decimal (``3742`` → ``2-1-35.5``)."""
+    if value in (None, "") or isinstance(value, float):
+        return EMPTY
+    try:
+        return m2_to_rai_ngan_wa_text(Decimal(value))
     except (ValueError, TypeError, InvalidOperation):
         return EMPTY
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from apps.assets.models import Road, Signboard, Streetlight
 from apps.organisations.models import STORAGE_SRID, Organisation
-from apps.valuation.models import AppraisalRound, BlockLandPrice
+from apps.valuation.models import AppraisalRound, BlockLandPrice, BuildingPrice, ParcelLandPrice
 
 from ..models import (
     Building,
@@ -36,6 +36,7 @@ from ..models import (
 )
 from .bulk import copy_insert
 from .plan import DemoPlan
+from .prices import DEMO_BUILDING_PRICES
 from .territory import ORGANISATION, SUBDISTRICT_TH, UTM_SRID, reproject
 
 SHEET_SCALE = 4000
@@ -45,6 +46,8 @@ APPRAISAL_ROUND = {"name": "2566-2569", "valid_from": dt.date(2023, 1, 1), "vali
 # Children before parents: every FK among these is PROTECT.
 DEMO_MODELS: tuple[type[models.Model], ...] = (
     BlockLandPrice,
+    ParcelLandPrice,
+    BuildingPrice,
     AppraisalRound,
     Signboard,
     Streetlight,
@@ -338,6 +341,13 @@ def plan_write(
         [
             {**o, "appraisal_round_id": appraisal, "block_id": b, "price_per_sq_wa": _money(price)}
             for b, price in zip(blocks, plan.block_prices, strict=True)
+        ],
+    )
+    w.insert(
+        BuildingPrice,
+        [
+            {**o, "appraisal_round_id": appraisal, "building_type": code, "price_per_sqm": Decimal(price)}
+            for code, price in DEMO_BUILDING_PRICES.items()
         ],
     )
     progress(

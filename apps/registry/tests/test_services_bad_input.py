@@ -50,12 +50,14 @@ def test_bad_parcel_is_refused_and_nothing_saved(org, field, kwargs):
     assert not Parcel.objects.exists()
 
 
+@translation.override("en")
 def test_geometry_in_utm_metres_is_refused(org):
     utm = MultiPolygon(Polygon.from_bbox((305000, 1851000, 305100, 1851100)), srid=32648)
     messages = refused("geom", org=org, geom=utm, parcel_code="01A001")
     assert "4326" in str(messages)
 
 
+@translation.override("en")
 def test_duplicate_parcel_code_is_refused(org):
     ParcelFactory(organisation=org, parcel_code="01A001")
     messages = refused("__all__", org=org, geom=square(5), parcel_code="01a001")
@@ -72,6 +74,7 @@ def test_same_code_in_another_organisation_is_fine(org, other_org):
     assert parcel_create(org=org, geom=square(5), parcel_code="01A001").pk
 
 
+@translation.override("en")
 def test_a_link_to_another_organisations_village_is_refused(org, other_org):
     foreign_village = VillageFactory(organisation=other_org)
     messages = refused("village", org=org, geom=square(2), parcel_code="01A002", village=foreign_village)

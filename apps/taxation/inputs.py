@@ -1,0 +1,622 @@
+"""Registry → engine input: the tax-quote-contract document of every taxpayer, built set-based.
+
+``load_snapshot`` pulls the organisation's registry *as it stood* at a moment (end of 1 January of the tax
+year, s.9) in six SQL statements over the simple_history tables, plus the appraisal round's prices;
+``check_snapshot`` lists what the run must not guess about (no price, no type, shares that do not add up
+to 1 …) and which owners that blocks; ``build_document`` turns one owner's holdings into the contract
+document. Everything after the SQL is plain Python over dicts, so it runs in forked worker processes
+without touching the database.
+
+Choices made here (land-building-tax.md section in brackets; UNCONFIRMED ones are marked):
+- one property per (owner, parcel): the owner's share of the land plus the owner's share of each building
+  on it (§9.6); a building with no ownership rows of its own belongs to the land owners in their shares;
+- a share is applied to the area (land sq wa, building m²); a share like 1/3 gives a non-terminating
+  decimal, cut at 10 decimal places (under 0.0001 baht of base); the exact share is in the provenance.
+  Each co-owner is assessed on his share (UNCONFIRMED: s.47 would bill the whole to one co-owner);
+- use weights are the baht value of each use: land parts by LandUse area, each building by its
+  BuildingUse floor areas (s.38, §8); written as whole numbers on a common denominator, so exact;
+- a land part with code 7 (mixed) is split like the buildings' floor areas on the parcel; a parcel with
+  no land use follows its buildings; a building with no use rows follows the land;
+- residence: ``main_house`` when an individual holds land and a building on the parcel and is named in
+  the house registration (Ownership.in_house_registration), ``building_only`` when he holds the building
+  alone (s.41);
+- vacant years = tax year − LandUse.vacant_since_year_be + 1, or the code's minimum (6 → 1, 8 → 3, 9 → 6);
+- building age = tax year − year built (both B.E.), never below 0 (UNCONFIRMED §9.4);
+- adjoining parcels are NOT grouped yet (s.42 para 2 needs a topology pass); each parcel is its own base.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from math import gcd, lcm
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.utils.translation import gettext, gettext_noop
+
+from apps.registry.models import Building, BuildingUse, LandUse, Owner, Ownership, Parcel
+from apps.valuation.domain.depreciation import Construction
+from apps.valuation.domain.values import building_value, land_value
+from apps.valuation.models import AppraisalRound, BlockLandPrice, BuildingPrice, ParcelLandPrice
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BE_OFFSET = 543
+SHARE_PLACES = Decimal("1e-10")
+
+AGRICULTURE, RESIDENTIAL, OTHER, VACANT = "agriculture", "residential", "other", "vacant"
+MIXED = "mixed"
+# registry LAND_USES code → engine use; 7 (mixed) is resolved from the buildings' floor areas.
+LAND_USE_TO_ENGINE: dict[int, str] = {
+    1: AGRICULTURE,
+    2: RESIDENTIAL,
+    3: RESIDENTIAL,
+    4: RESIDENTIAL,
+    5: OTHER,
+    6: VACANT,
+    7: MIXED,
+    8: VACANT,
+    9: VACANT,
+}
+# Minimum consecutive vacant years each vacant code stands for, when vacant_since_year_be is empty.
+VACANT_CODE_MIN_YEARS = {6: 1, 8: 3, 9: 6}
+# registry BUILDING_USES code → engine use. 2 "residence and business" in one row cannot be split by floor
+# area; it is taxed as other use, the higher table (UNCONFIRMED: record the parts as two rows to split).
+BUILDING_USE_TO_ENGINE: dict[int, str] = {1: RESIDENTIAL, 2: OTHER, 3: OTHER, 4: VACANT, 5: OTHER}
+CONSTRUCTIONS = frozenset(c.value for c in Construction)
+
+
+def tax_year_as_of(tax_year: int) -> dt.datetime:
+    """The registry as it stood on 1 January (s.9): all recorded before 2 January 00:00, Bangkok time."""
+    return dt.datetime(tax_year - BE_OFFSET, 1, 2, tzinfo=BANGKOK)
+
+
+# --- problems -----------------------------------------------------------------------------------------------
+
+PROBLEM_MESSAGES = {
+    "no_appraisal_round": gettext_noop(
+        "No appraisal round covers 1 January of %(year)s; load the Treasury prices first (load_prices)."
+    ),
+    "no_land_price": gettext_noop(
+        "Parcel %(parcel)s: no land price for block %(block)s or for the parcel in round %(round)s."
+    ),
+    "no_land_area": gettext_noop("Parcel %(parcel)s has neither a deed area nor a map area."),
+    "no_owner": gettext_noop("Parcel %(parcel)s had no owner on 1 January."),
+    "shares_not_one": gettext_noop("%(target)s: the ownership shares add up to %(total)s, not 1."),
+    "building_no_type": gettext_noop("Building %(building)s has no building type."),
+    "building_no_price": gettext_noop(
+        "Building %(building)s: no price for building type %(type)s in round %(round)s."
+    ),
+    "building_no_year": gettext_noop(
+        "Building %(building)s has no year built, so its depreciation is unknown."
+    ),
+    "building_bad_construction": gettext_noop(
+        "Building %(building)s: unknown construction class %(construction)s."
+    ),
+    "no_use": gettext_noop("Parcel %(parcel)s: no land use and no building use is recorded."),
+    "two_main_houses": gettext_noop(
+        "Owner %(owner)s is named in the house registration of more than one home: %(parcels)s."
+    ),
+    "engine_refused": gettext_noop("Owner %(owner)s: the tax engine refused the input: %(error)s"),
+}
+
+
+def problem_message(kind: str, params: dict[str, Any]) -> str:
+    template = PROBLEM_MESSAGES.get(kind)
+    if template is None:
+        return kind
+    try:
+        return gettext(template) % params
+    except (KeyError, TypeError, ValueError):
+        return gettext(template)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: str
+    params: dict[str, Any]
+    parcel_id: int | None = None
+    building_id: int | None = None
+    owner_id: int | None = None
+
+
+class TaxpayerProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.kind)
+        self.problem = problem
+
+
+# --- the snapshot -------------------------------------------------------------------------------------------
+
+
+class ParcelRow(NamedTuple):
+    id: int
+    code: str
+    block_id: int | None
+    zone_no: int
+    block_letter: str
+    area_sq_wa: Decimal | None  # deed area, else map area / 4
+
+
+class BuildingRow(NamedTuple):
+    id: int
+    parcel_id: int
+    code: str
+    building_type: str
+    construction: str
+    floor_area_m2: Decimal
+    year_built_be: int | None
+
+
+class ShareRow(NamedTuple):
+    owner_id: int
+    share: Fraction
+    in_house: bool
+
+
+@dataclass(slots=True)
+class Snapshot:
+    tax_year: int
+    as_of: dt.datetime
+    round_id: int | None = None
+    round_name: str = ""
+    parcels: dict[int, ParcelRow] = field(default_factory=dict)
+    land_uses: dict[int, list[tuple[int, Decimal, int | None]]] = field(default_factory=dict)
+    buildings: dict[int, BuildingRow] = field(default_factory=dict)
+    buildings_by_parcel: dict[int, list[BuildingRow]] = field(default_factory=dict)
+    building_uses: dict[int, list[tuple[int, Decimal]]] = field(default_factory=dict)
+    parcel_shares: dict[int, list[ShareRow]] = field(default_factory=dict)
+    building_shares: dict[int, list[ShareRow]] = field(default_factory=dict)
+    owner_types: dict[int, str] = field(default_factory=dict)
+    # parcel id → (price per sq wa, "parcel" or "block", block code)
+    land_prices: dict[int, tuple[Decimal, str, str]] = field(default_factory=dict)
+    block_codes: dict[int, str] = field(default_factory=dict)
+    building_prices: dict[str, Decimal] = field(default_factory=dict)
+    owner_parcels: dict[int, set[int]] = field(default_factory=dict)  # filled by check_snapshot
+
+
+def _as_of_rows(model, columns: list[str], *, org_id: int, as_of: dt.datetime | None) -> list[tuple]:
+    """Rows of ``model`` in the organisation as they stood at ``as_of`` (``None``: as they are now).
+
+    One statement: the newest history row before ``as_of`` per id, dropping deleted ones (DISTINCT ON … ORDER
+    BY history_date DESC), plus live rows that have no history at all (bulk loads that bypass simple_history
+    were there from the start, as far as anyone can tell).
+    """
+    live = model._meta.db_table
+    cols = ", ".join(columns)
+    if as_of is None:
+        sql = f"SELECT {cols} FROM {live} WHERE organisation_id = %(org)s"  # noqa: S608 - identifiers are ours
+        params: dict[str, Any] = {"org": org_id}
+    else:
+        hist = model.history.model._meta.db_table
+        t_cols = ", ".join(f"t.{c}" for c in columns)
+        sql = f"""
+            WITH h AS (
+                SELECT DISTINCT ON (id) {cols}, history_type FROM {hist}
+                WHERE organisation_id = %(org)s AND history_date < %(as_of)s
+                ORDER BY id, history_date DESC, history_id DESC
+            )
+            SELECT {cols} FROM h WHERE history_type <> '-'
+            UNION ALL
+            SELECT {t_cols} FROM {live} t
+            WHERE t.organisation_id = %(org)s AND NOT EXISTS (SELECT 1 FROM {hist} x WHERE x.id = t.id)
+        """  # noqa: S608 - identifiers come from our models, values are parameters
+        params = {"org": org_id, "as_of": as_of}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def appraisal_round_for(*, org_id: int, tax_year: int) -> AppraisalRound | None:
+    """The round in force on 1 January of the tax year: latest valid_from on or before it, not yet ended."""
+    jan1 = dt.date(tax_year - BE_OFFSET, 1, 1)
+    return (
+        AppraisalRound.objects.filter(organisation_id=org_id, valid_from__lte=jan1)
+        .exclude(valid_to__lt=jan1)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+def load_snapshot(*, org_id: int, tax_year: int, as_of: dt.datetime | None) -> Snapshot:
+    snap = Snapshot(tax_year=tax_year, as_of=as_of or dt.datetime.now(tz=BANGKOK))
+    for pid, code, block_id, zone_no, letter, status, deed, area_m2 in _as_of_rows(
+        Parcel,
+        ["id", "parcel_code", "block_id", "zone_no", "block_letter", "status", "deed_area_sq_wa", "area_m2"],
+        org_id=org_id,
+        as_of=as_of,
+    ):
+        if status != Parcel.Status.ACTIVE:
+            continue
+        area = deed if deed is not None else (area_m2 / 4 if area_m2 is not None else None)
+        snap.parcels[pid] = ParcelRow(pid, code, block_id, zone_no, letter, area)
+
+    for parcel_id, use_code, area, since in _as_of_rows(
+        LandUse, ["parcel_id", "use_code", "area_sq_wa", "vacant_since_year_be"], org_id=org_id, as_of=as_of
+    ):
+        if parcel_id in snap.parcels:
+            snap.land_uses.setdefault(parcel_id, []).append((use_code, area, since))
+
+    for bid, parcel_id, no, btype, construction, floor, year in _as_of_rows(
+        Building,
+        ["id", "parcel_id", "building_no", "building_type", "construction", "floor_area_m2", "year_built_be"],
+        org_id=org_id,
+        as_of=as_of,
+    ):
+        parcel = snap.parcels.get(parcel_id)
+        if parcel is None:
+            continue
+        row = BuildingRow(bid, parcel_id, f"{parcel.code}-B{no:03d}", btype or "", construction, floor, year)
+        snap.buildings[bid] = row
+        snap.buildings_by_parcel.setdefault(parcel_id, []).append(row)
+
+    for building_id, use_code, floor in _as_of_rows(
+        BuildingUse, ["building_id", "use_code", "floor_area_m2"], org_id=org_id, as_of=as_of
+    ):
+        if building_id in snap.buildings:
+            snap.building_uses.setdefault(building_id, []).append((use_code, floor))
+
+    for owner_id, owner_type in _as_of_rows(Owner, ["id", "owner_type"], org_id=org_id, as_of=as_of):
+        snap.owner_types[owner_id] = owner_type
+
+    shares: dict[tuple[int, int], Fraction] = {}
+    for owner_id, parcel_id, building_id, num, den, in_house in _as_of_rows(
+        Ownership,
+        [
+            "owner_id",
+            "parcel_id",
+            "building_id",
+            "share_numerator",
+            "share_denominator",
+            "in_house_registration",
+        ],
+        org_id=org_id,
+        as_of=as_of,
+    ):
+        if owner_id not in snap.owner_types or not den:
+            continue
+        share = shares.get((num, den))
+        if share is None:  # a handful of distinct shares (1/1, 1/2, 1/3 …): make each Fraction once
+            share = shares[(num, den)] = Fraction(num, den)
+        row = ShareRow(owner_id, share, bool(in_house))
+        if parcel_id is not None and parcel_id in snap.parcels:
+            snap.parcel_shares.setdefault(parcel_id, []).append(row)
+        elif building_id is not None and building_id in snap.buildings:
+            snap.building_shares.setdefault(building_id, []).append(row)
+        # condominium units: no unit price table yet (see the report); their ownerships are not assessed.
+
+    _load_prices(snap, org_id=org_id)
+    return snap
+
+
+def _load_prices(snap: Snapshot, *, org_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT b.id, lpad(z.zone_no::text, 2, '0') || b.block_letter, z.zone_no, b.block_letter"
+            " FROM registry_taxmapblock b JOIN registry_taxmapzone z ON z.id = b.zone_id"
+            " WHERE b.organisation_id = %s",
+            [org_id],
+        )
+        block_by_code: dict[tuple[int, str], int] = {}
+        for block_id, code, zone_no, letter in cursor.fetchall():
+            snap.block_codes[block_id] = code
+            block_by_code[(zone_no, letter)] = block_id
+    round_ = appraisal_round_for(org_id=org_id, tax_year=snap.tax_year)
+    if round_ is None:
+        return
+    snap.round_id, snap.round_name = round_.pk, round_.name
+    block_prices = dict(
+        BlockLandPrice.objects.filter(appraisal_round=round_).values_list("block_id", "price_per_sq_wa")
+    )
+    parcel_prices = dict(
+        ParcelLandPrice.objects.filter(appraisal_round=round_).values_list("parcel_id", "price_per_sq_wa")
+    )
+    snap.building_prices = dict(
+        BuildingPrice.objects.filter(appraisal_round=round_).values_list("building_type", "price_per_sqm")
+    )
+    for parcel in snap.parcels.values():
+        block_id = parcel.block_id or block_by_code.get((parcel.zone_no, parcel.block_letter))
+        block_code = snap.block_codes.get(block_id, f"{parcel.zone_no:02d}{parcel.block_letter}")
+        if parcel.id in parcel_prices:
+            snap.land_prices[parcel.id] = (parcel_prices[parcel.id], "parcel", block_code)
+        elif block_id in block_prices:
+            snap.land_prices[parcel.id] = (block_prices[block_id], "block", block_code)
+
+
+# --- checks: what the run refuses to guess about ------------------------------------------------------------
+
+
+def check_snapshot(snap: Snapshot) -> tuple[list[Problem], set[int]]:
+    """Problems for the officer, and the owners they block (their assessment would be wrong or guessed)."""
+    problems: list[Problem] = []
+    blocked: set[int] = set()
+    owner_parcels: dict[int, set[int]] = defaultdict(set)
+    if snap.round_id is None and snap.parcels:
+        problems.append(Problem("no_appraisal_round", {"year": snap.tax_year}))
+
+    def block(owners, problem: Problem | None) -> None:
+        blocked.update(owners)
+        if problem is not None:
+            problems.append(problem)
+
+    for parcel in snap.parcels.values():
+        shares = snap.parcel_shares.get(parcel.id, [])
+        owners = [row.owner_id for row in shares]
+        for owner in owners:
+            owner_parcels[owner].add(parcel.id)
+        buildings = snap.buildings_by_parcel.get(parcel.id, [])
+        if not shares:
+            building_owned = any(snap.building_shares.get(b.id) for b in buildings)
+            problems.append(Problem("no_owner", {"parcel": parcel.code}, parcel_id=parcel.id))
+            if not building_owned:
+                continue
+        total = shares[0].share if len(shares) == 1 else sum((row.share for row in shares), Fraction(0))
+        if shares and total != 1:
+            block(owners, Problem("shares_not_one", {"target": parcel.code, "total": str(total)}, parcel.id))
+        if parcel.area_sq_wa is None:
+            block(owners, Problem("no_land_area", {"parcel": parcel.code}, parcel_id=parcel.id))
+        if snap.round_id is None:
+            blocked.update(owners)
+        elif parcel.id not in snap.land_prices and shares:
+            block(
+                owners,
+                Problem(
+                    "no_land_price",
+                    {
+                        "parcel": parcel.code,
+                        "block": f"{parcel.zone_no:02d}{parcel.block_letter}",
+                        "round": snap.round_name,
+                    },
+                    parcel_id=parcel.id,
+                ),
+            )
+        land_used = any(area > 0 for _, area, _ in snap.land_uses.get(parcel.id, []))
+        building_used = any(floor > 0 for b in buildings for _, floor in snap.building_uses.get(b.id, []))
+        if not land_used and not building_used:
+            everyone = set(owners) | {
+                r.owner_id for b in buildings for r in snap.building_shares.get(b.id, [])
+            }
+            block(everyone, Problem("no_use", {"parcel": parcel.code}, parcel_id=parcel.id))
+        for building in buildings:
+            own_rows = snap.building_shares.get(building.id)
+            holders = [row.owner_id for row in own_rows] if own_rows else owners
+            for owner in holders:
+                owner_parcels[owner].add(parcel.id)
+            if own_rows:
+                total = (
+                    own_rows[0].share if len(own_rows) == 1 else sum((r.share for r in own_rows), Fraction(0))
+                )
+                if total != 1:
+                    block(
+                        holders,
+                        Problem(
+                            "shares_not_one",
+                            {"target": building.code, "total": str(total)},
+                            parcel_id=parcel.id,
+                            building_id=building.id,
+                        ),
+                    )
+            for problem in _building_problems(snap, building):
+                block(holders, problem)
+    if snap.round_id is None:
+        blocked.update(owner_parcels)  # no prices at all: nobody can be valued
+    snap.owner_parcels = dict(owner_parcels)
+    return problems, blocked
+
+
+def _building_problems(snap: Snapshot, building: BuildingRow) -> list[Problem]:
+    found = []
+    where = {"parcel_id": building.parcel_id, "building_id": building.id}
+    if not building.building_type:
+        found.append(Problem("building_no_type", {"building": building.code}, **where))
+    elif snap.round_id is not None and building.building_type not in snap.building_prices:
+        found.append(
+            Problem(
+                "building_no_price",
+                {"building": building.code, "type": building.building_type, "round": snap.round_name},
+                **where,
+            )
+        )
+    if building.year_built_be is None:
+        found.append(Problem("building_no_year", {"building": building.code}, **where))
+    if building.construction not in CONSTRUCTIONS:
+        found.append(
+            Problem(
+                "building_bad_construction",
+                {"building": building.code, "construction": building.construction},
+                **where,
+            )
+        )
+    return found
+
+
+# --- one taxpayer's document --------------------------------------------------------------------------------
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _times_share(amount: Decimal, share: Fraction) -> Decimal:
+    if share == 1:
+        return amount
+    exact = Fraction(amount) * share
+    if 10**12 % exact.denominator == 0:  # 1/2, 1/4, 1/5 …: a finite decimal
+        return Decimal(exact.numerator) / Decimal(exact.denominator)
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(SHARE_PLACES, ROUND_HALF_EVEN)
+
+
+def _split(parts: dict[str, Fraction], value: Fraction, into: dict[str, Fraction]) -> None:
+    total = sum(parts.values(), Fraction(0))
+    for use, weight in parts.items():
+        into[use] = into.get(use, Fraction(0)) + value * weight / total
+
+
+def _building_use_parts(snap: Snapshot, building_id: int) -> dict[str, Fraction]:
+    parts: dict[str, Fraction] = {}
+    for code, floor in snap.building_uses.get(building_id, []):
+        if floor > 0:
+            use = BUILDING_USE_TO_ENGINE.get(code, OTHER)
+            parts[use] = parts.get(use, Fraction(0)) + Fraction(floor)
+    return parts
+
+
+def _land_use_parts(snap: Snapshot, parcel_id: int) -> tuple[dict[str, Fraction], int]:
+    """Land use parts by area, code 7 spread over the buildings' uses; and the vacant years."""
+    parts: dict[str, Fraction] = {}
+    vacant_years = 0
+    buildings_mix: dict[str, Fraction] = {}
+    for building in snap.buildings_by_parcel.get(parcel_id, []):
+        for use, weight in _building_use_parts(snap, building.id).items():
+            buildings_mix[use] = buildings_mix.get(use, Fraction(0)) + weight
+    for code, area, since in snap.land_uses.get(parcel_id, []):
+        if area <= 0:
+            continue
+        use = LAND_USE_TO_ENGINE.get(code, OTHER)
+        if use == MIXED:
+            if buildings_mix:
+                _split(buildings_mix, Fraction(area), parts)
+            else:
+                parts[OTHER] = parts.get(OTHER, Fraction(0)) + Fraction(area)
+            continue
+        parts[use] = parts.get(use, Fraction(0)) + Fraction(area)
+        if use == VACANT:
+            years = snap.tax_year - since + 1 if since else VACANT_CODE_MIN_YEARS.get(code, 1)
+            vacant_years = max(vacant_years, years, 1)
+    if not parts:
+        parts = dict(buildings_mix)  # bare records: the land serves its buildings (UNCONFIRMED §8)
+    return parts, vacant_years
+
+
+def _whole_weights(weights: dict[str, Fraction]) -> dict[str, str]:
+    """Exact proportions as whole numbers on a common denominator, divided by their common factor."""
+    positive = {use: w for use, w in weights.items() if w > 0}
+    if not positive:
+        return {}
+    common = lcm(*(w.denominator for w in positive.values()))
+    whole = {use: int(w * common) for use, w in positive.items()}
+    factor = gcd(*whole.values())
+    return {use: str(value // factor) for use, value in whole.items()}
+
+
+def build_document(snap: Snapshot, owner_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The contract document for one owner, and where each figure came from; raises TaxpayerProblem."""
+    individual = snap.owner_types.get(owner_id) == Owner.OwnerType.INDIVIDUAL
+    properties: list[dict[str, Any]] = []
+    sources: list[dict[str, Any]] = []
+    homes: list[str] = []
+    for parcel_id in sorted(snap.owner_parcels.get(owner_id, ())):
+        built = _property(snap, owner_id, parcel_id, individual)
+        if built is None:
+            continue
+        prop, source = built
+        if prop.get("residence"):
+            homes.append(prop["ref"])
+        properties.append(prop)
+        sources.append(source)
+    if len(homes) > 1:
+        raise TaxpayerProblem(
+            Problem("two_main_houses", {"owner": owner_id, "parcels": ", ".join(homes)}, owner_id=owner_id)
+        )
+    document = {
+        "tax_year": snap.tax_year,
+        "taxpayer": {"type": Owner.OwnerType.INDIVIDUAL if individual else Owner.OwnerType.JURISTIC},
+        "properties": properties,
+    }
+    provenance = {"as_of": snap.as_of.isoformat(), "appraisal_round": snap.round_name, "properties": sources}
+    return document, provenance
+
+
+def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool):
+    parcel = snap.parcels[parcel_id]
+    land_row = next((row for row in snap.parcel_shares.get(parcel_id, []) if row.owner_id == owner_id), None)
+    land_parts, vacant_years = _land_use_parts(snap, parcel_id)
+    prop: dict[str, Any] = {"ref": parcel.code}
+    source: dict[str, Any] = {"ref": parcel.code, "parcel_id": parcel_id}
+    in_house = False
+    valued: list[
+        tuple[dict[str, Fraction], Any]
+    ] = []  # (use parts, value as a thunk: only mixed ones need it)
+    if land_row is not None:
+        price, price_source, block_code = snap.land_prices[parcel_id]
+        area = _times_share(parcel.area_sq_wa, land_row.share)
+        prop["land"] = {"area": {"sq_wa": _decimal_text(area)}, "price_per_sq_wa": _decimal_text(price)}
+        source.update(
+            land_share=str(land_row.share),
+            land_area_sq_wa=_decimal_text(parcel.area_sq_wa),
+            land_price_source=price_source,
+            block=block_code,
+        )
+        valued.append(
+            (
+                land_parts,
+                lambda area=area, price=price: land_value(area_sq_wa=area, price_per_sq_wa_baht=price),
+            )
+        )
+        in_house = land_row.in_house
+    buildings, building_sources = [], []
+    for building in snap.buildings_by_parcel.get(parcel_id, []):
+        own_rows = snap.building_shares.get(building.id)
+        # No ownership rows of its own: the building belongs to the land owners.
+        row = next((r for r in own_rows if r.owner_id == owner_id), None) if own_rows else land_row
+        if row is None:
+            continue
+        in_house = in_house or row.in_house
+        floor = _times_share(building.floor_area_m2, row.share)
+        price = snap.building_prices[building.building_type]
+        age = max(0, snap.tax_year - building.year_built_be)
+        buildings.append(
+            {
+                "floor_area_sqm": _decimal_text(floor),
+                "price_per_sqm": _decimal_text(price),
+                "construction": building.construction,
+                "age_years": age,
+            }
+        )
+        building_sources.append(
+            {
+                "building_id": building.id,
+                "code": building.code,
+                "type": building.building_type,
+                "share": str(row.share),
+                "year_built_be": building.year_built_be,
+            }
+        )
+        valued.append(
+            (
+                _building_use_parts(snap, building.id) or land_parts,
+                lambda floor=floor, price=price, building=building, age=age: building_value(
+                    floor_area_sqm=floor,
+                    price_per_sqm_baht=price,
+                    construction=building.construction,
+                    age_years=age,
+                ),
+            )
+        )
+    if land_row is None and not buildings:
+        return None
+    if buildings:
+        prop["buildings"] = buildings
+        source["buildings"] = building_sources
+    uses_seen = {use for parts, _value in valued for use, weight in parts.items() if weight > 0}
+    if len(uses_seen) == 1:
+        uses = {uses_seen.pop(): "1"}  # one use: no need to value anything to split
+    else:
+        weights: dict[str, Fraction] = {}
+        for parts, value in valued:
+            if parts:
+                _split(parts, Fraction(value()), weights)
+        uses = _whole_weights(weights) or _whole_weights(land_parts) or {OTHER: "1"}
+    prop["uses"] = uses
+    if individual and in_house and buildings and RESIDENTIAL in uses:
+        prop["residence"] = "main_house" if land_row is not None else "building_only"
+    if VACANT in uses:
+        prop["vacant_years"] = vacant_years or 1
+    return prop, source
