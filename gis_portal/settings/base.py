@@ -115,6 +115,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun" / "files"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/vectorgrid", NODE_MODULES / "leaflet.vectorgrid" / "dist"),
+    ("vendor/geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
