@@ -162,6 +162,17 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # GIS_PORTAL_TAX_ENGINE='{"rounding_quantum_satang": 100}'. Empty: the defaults land-building-tax.md advises.
 GIS_PORTAL_TAX_ENGINE = env.json("GIS_PORTAL_TAX_ENGINE", default={})
 
+# Surveyors' files (apps/imports). Indian 1975 → WGS 84: PROJ's default (EPSG:1812) lands ~190 m from the
+# parameters Land Department parcels match; default: the 1304-style shift (tax-map-and-registry.md §6.3).
+# Three values are a translation, seven a position-vector Helmert. UNCONFIRMED: check against control points.
+GIS_PORTAL_INDIAN1975_TOWGS84 = env("GIS_PORTAL_INDIAN1975_TOWGS84", default="210,814,289")
+GIS_PORTAL_IMPORT_MAX_UPLOAD_BYTES = env.int("GIS_PORTAL_IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+GIS_PORTAL_IMPORT_MAX_UNZIPPED_BYTES = env.int("GIS_PORTAL_IMPORT_MAX_UNZIPPED_BYTES", default=1024**3)
+GIS_PORTAL_IMPORT_MAX_ZIP_MEMBERS = env.int("GIS_PORTAL_IMPORT_MAX_ZIP_MEMBERS", default=500)
+GIS_PORTAL_IMPORT_MAX_ZIP_RATIO = env.int("GIS_PORTAL_IMPORT_MAX_ZIP_RATIO", default=200)
+# Imports run in a thread of the web process; set false and run `manage.py run_import_jobs` as a service.
+GIS_PORTAL_IMPORT_RUN_IN_THREAD = env.bool("GIS_PORTAL_IMPORT_RUN_IN_THREAD", default=True)
+
 # Demo accounts (seed_demo) exist only where this is true; production forces it off.
 GIS_PORTAL_DEMO_ACCOUNTS = env.bool("GIS_PORTAL_DEMO_ACCOUNTS", default=False)
 

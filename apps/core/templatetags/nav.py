@@ -19,6 +19,8 @@ ROLE_NAV = {
         (_("Buildings"), "admin:registry_building_changelist"),
         (_("Zones"), "admin:registry_taxmapzone_changelist"),
         (_("Blocks"), "admin:registry_taxmapblock_changelist"),
+        (_("Import files"), "imports:index"),
+        (_("Export"), "imports:export"),
     ],
     Role.TAX_OFFICER: [
         (_("Home"), "home"),
@@ -26,6 +28,7 @@ ROLE_NAV = {
         (_("Owners"), "admin:registry_owner_changelist"),
         (_("Buildings"), "admin:registry_building_changelist"),
         (_("Land prices"), "admin:valuation_blocklandprice_changelist"),
+        (_("Export"), "imports:export"),
     ],
     Role.RESIDENT: [
         (_("My land"), "home"),
@@ -34,6 +37,7 @@ ROLE_NAV = {
         (_("Home"), "home"),
         (_("Users"), "admin:auth_user_changelist"),
         (_("Memberships"), "admin:organisations_membership_changelist"),
+        (_("Import files"), "imports:index"),
         (_("Administration"), "admin:index"),
     ],
 }

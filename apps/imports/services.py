@@ -1,0 +1,608 @@
+"""Imports write here: create (upload + inspect) → configure → validate (stage) → commit → undo.
+
+Staging uses COPY and validation runs in SQL (validation.py), so a 100,000-parcel GeoPackage never becomes
+100,000 Django objects; commit is ``INSERT … SELECT`` inside one transaction with history rows written the
+same
+way (simple_history's table, set-based), and undo deletes exactly the rows the job's link table names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.organisations.models import Organisation
+from apps.registry.geometry import BOUNDARY_TOLERANCE_M
+from apps.registry.models import LandUse, Parcel
+
+from . import crs as crs_mod
+from . import readers, validation
+from .models import ImportIssue, ImportJob, StagedFeature
+from .readers import ImportRejected
+
+logger = logging.getLogger(__name__)
+S = ImportJob.Status
+BATCH_FEATURES = 20_000
+_POLYGON_TYPES = (3, 6)  # shapely type ids of Polygon and MultiPolygon
+_TYPE_NAMES = {
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
+}
+
+
+class ImportRefused(Exception):
+    """An action the job's state does not allow; the message is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def imports_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def job_dir(job: ImportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / Path(job.stored_path).parent
+
+
+# ------------------------------------------------------------------------------------------- create
+def _safe_filename(name: str) -> str:
+    base = Path(name).name.replace("\x00", "")
+    keep = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in base)
+    return keep[-120:] or "upload"
+
+
+def job_create(
+    *, org: Organisation, user, original_name: str, chunks, size_bytes: int | None = None
+) -> ImportJob:
+    """Store an upload (streamed, capped) and inspect it. A refused file leaves no row and no file behind."""
+    if size_bytes is not None:
+        readers.check_upload_size(size_bytes)
+    folder = imports_root() / str(org.pk) / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / _safe_filename(original_name)
+    try:
+        size = readers.store_stream(chunks, stored)
+        dataset, driver = readers.find_dataset(stored, folder)
+        source = readers.open_source(dataset, driver)
+        inspection = readers.inspect(source)
+    except ImportRejected:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    except Exception:
+        shutil.rmtree(folder, ignore_errors=True)
+        logger.exception("import inspection crashed", extra={"organisation_id": org.pk})
+        raise ImportRejected(_("We could not read this file as map data."), "unreadable") from None
+    media = Path(settings.MEDIA_ROOT)
+    inspection["dataset"] = str(dataset.relative_to(media))
+    inspection["field_map_guess"] = validation.guess_field_map(inspection["fields"])
+    return ImportJob.objects.create(
+        organisation=org,
+        created_by=user,
+        original_name=Path(original_name).name[:255],
+        stored_path=str(stored.relative_to(media)),
+        size_bytes=size,
+        file_format=driver,
+        source_layer=inspection["layer"] or "",
+        source_srid=inspection["detected_srid"],
+        encoding=inspection["encoding"],
+        field_map=inspection["field_map_guess"],
+        inspection=inspection,
+    )
+
+
+def job_create_from_path(*, org: Organisation, user, path: Path) -> ImportJob:
+    readers.check_upload_size(path.stat().st_size)
+
+    def chunks():
+        with path.open("rb") as fh:
+            while chunk := fh.read(1024 * 1024):
+                yield chunk
+
+    return job_create(org=org, user=user, original_name=path.name, chunks=chunks())
+
+
+def job_discard(*, job: ImportJob) -> None:
+    """Forget an import that was never committed: its row, staging, report and stored file."""
+    if job.status in (S.COMMITTED, S.COMMITTING, S.QUEUED_COMMIT):
+        raise ImportRefused(_("A written import is undone, not discarded."))
+    folder = job_dir(job)
+    job.delete()
+    if folder.is_relative_to(imports_root()):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _source(job: ImportJob, *, layer: str | None = None, encoding: str | None = None) -> readers.Source:
+    dataset = Path(settings.MEDIA_ROOT) / job.inspection["dataset"]
+    return readers.open_source(
+        dataset,
+        job.file_format,
+        layer=layer or job.source_layer or None,
+        encoding=encoding or job.encoding or None,
+    )
+
+
+def job_preview(*, job: ImportJob, layer: str | None = None, encoding: str | None = None) -> dict:
+    """Re-read the first rows with another layer or encoding, so the user can see Thai text come out right."""
+    return readers.inspect(_source(job, layer=layer, encoding=encoding))
+
+
+# ------------------------------------------------------------------------------------------- configure
+def job_configure(
+    *,
+    job: ImportJob,
+    source_srid: int | None,
+    field_map: dict[str, str],
+    layer: str | None = None,
+    encoding: str | None = None,
+    make_valid: bool = False,
+) -> ImportJob:
+    if job.status not in (S.UPLOADED, S.VALIDATED, S.FAILED):
+        raise ImportRefused(_("This import can no longer be changed."))
+    srid = source_srid or job.inspection.get("detected_srid")
+    if srid is None:
+        raise ImportRefused(_("The file does not say which coordinate system it uses: choose one."))
+    if srid not in crs_mod.ACCEPTED_SRIDS and srid != job.inspection.get("detected_srid"):
+        raise ImportRefused(_("EPSG:%(srid)s is not a coordinate system we convert.") % {"srid": srid})
+    inspection = (
+        job_preview(job=job, layer=layer, encoding=encoding) if (layer or encoding) else job.inspection
+    )
+    field_map = {k: v for k, v in field_map.items() if v}
+    unknown_targets = set(field_map) - set(validation.TARGET_KEYS)
+    unknown_sources = set(field_map.values()) - set(inspection["fields"])
+    if unknown_targets or unknown_sources:
+        raise ImportRefused(
+            _("Unknown fields in the mapping: %(names)s")
+            % {"names": ", ".join(sorted(unknown_targets | unknown_sources))}
+        )
+    missing = [t for t in validation.REQUIRED_TARGETS if t not in field_map]
+    if missing:
+        raise ImportRefused(_("Choose the column that holds the parcel code."))
+    job.source_srid = srid
+    job.transformation = crs_mod.to_storage(srid).description[:500]
+    job.source_layer = inspection["layer"] or ""
+    job.encoding = inspection["encoding"] or ""
+    job.field_map = field_map
+    job.make_valid = make_valid
+    job.status = S.QUEUED_VALIDATE
+    job.message = ""
+    job.progress_done = 0
+    job.progress_total = inspection["feature_count"]
+    job.save()
+    return job
+
+
+# ------------------------------------------------------------------------------------------- validate
+def _progress(job: ImportJob, done: int) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(progress_done=done)
+
+
+def _to_storage(geoms: np.ndarray, to_storage: crs_mod.ToStorage, *, driver: str) -> np.ndarray:
+    geoms = shapely.force_2d(geoms)
+    if driver == "DXF":
+        # CAD parcels are closed polylines; they are polygons in all but name.
+        types = shapely.get_type_id(geoms)
+        closed = np.isin(types, (1, 2)) & np.array([g is not None and g.is_closed for g in geoms], dtype=bool)
+        for i in np.flatnonzero(closed):
+            if len(geoms[i].coords) >= 4:
+                geoms[i] = shapely.Polygon(geoms[i].coords)
+    transformer = to_storage.transformer
+    if transformer is not None:
+        geoms = shapely.transform(
+            geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+        )
+    return geoms
+
+
+@dataclass
+class _Checks:
+    """State carried across batches: the organisation's area (prepared once) and the codes seen so far."""
+
+    area: object
+    make_valid: bool
+    org_name: str
+    first_feature_of_code: dict[str, int] = field(default_factory=dict)
+    duplicated_firsts: set[int] = field(default_factory=set)
+
+    @classmethod
+    def for_job(cls, job: ImportJob) -> _Checks:
+        # The boundary widened by the registry's tolerance, in lon/lat; prepared so 100k tests stay cheap.
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT ST_AsBinary(ST_Transform(ST_Buffer(ST_Transform(boundary, %s), %s), 4326)) "
+                "FROM organisations_organisation WHERE id = %s",
+                [job.organisation.utm_srid, BOUNDARY_TOLERANCE_M, job.organisation_id],
+            )
+            area = shapely.from_wkb(bytes(cur.fetchone()[0]))
+        shapely.prepare(area)
+        return cls(area=area, make_valid=job.make_valid, org_name=job.organisation.name_th)
+
+
+def _polygonal(geom):
+    """make_valid may return a collection with lines or points: keep its polygons as one MultiPolygon."""
+    parts = [
+        p for p in shapely.get_parts(shapely.make_valid(geom)) if p.geom_type in ("Polygon", "MultiPolygon")
+    ]
+    polygons = [q for p in parts for q in (p.geoms if p.geom_type == "MultiPolygon" else [p])]
+    return shapely.MultiPolygon(polygons) if polygons else shapely.MultiPolygon()
+
+
+def _geometry_problems(geoms: np.ndarray, checks: _Checks) -> tuple[np.ndarray, dict[int, list]]:
+    """Vectorised GEOS checks (type, lon/lat, validity, inside the organisation); may repair geometries."""
+    msg_none = ("error", "no_geometry", _("The feature has no boundary."))
+    msg_lonlat = (
+        "error",
+        "not_lonlat",
+        _("The coordinates are not longitude/latitude after conversion: is the CRS right?"),
+    )
+    outside = _("The boundary lies outside %(organisation)s.") % {"organisation": checks.org_name}
+    msg_outside = ("error", "outside_organisation", outside)
+    problems: dict[int, list] = {}
+    types = shapely.get_type_id(geoms)
+    bounds = shapely.bounds(geoms)
+    with np.errstate(invalid="ignore"):
+        lonlat = (bounds[:, 0] >= -180) & (bounds[:, 2] <= 180) & (bounds[:, 1] >= -90) & (bounds[:, 3] <= 90)
+    polygon = np.isin(types, _POLYGON_TYPES)
+    empty = ~polygon | shapely.is_empty(geoms)
+    for i in np.flatnonzero((types == -1) | (polygon & empty)):
+        problems.setdefault(int(i), []).append(msg_none)
+    for i in np.flatnonzero((types != -1) & ~polygon):
+        name = _TYPE_NAMES.get(int(types[i]), "?")
+        text = _("A parcel must be a polygon; this feature is a %(type)s.") % {"type": name}
+        problems.setdefault(int(i), []).append(("error", "not_polygon", text))
+    usable = polygon & ~empty
+    for i in np.flatnonzero(usable & ~lonlat):
+        problems.setdefault(int(i), []).append(msg_lonlat)
+    usable &= lonlat
+    valid = np.zeros(len(geoms), dtype=bool)
+    valid[usable] = shapely.is_valid(geoms[usable])
+    for i in np.flatnonzero(usable & ~valid):
+        reason = shapely.is_valid_reason(geoms[i])
+        if checks.make_valid:
+            geoms[i] = _polygonal(geoms[i])
+            text = _("The boundary was not a valid polygon and was repaired: %(reason)s") % {"reason": reason}
+            problems.setdefault(int(i), []).append(("warning", "repaired_geometry", text))
+            if geoms[i].is_empty:
+                problems[int(i)].append(("error", "empty_geometry", _("The boundary is empty after repair.")))
+                continue
+            valid[i] = True
+        else:
+            text = _("The boundary is not a valid polygon: %(reason)s") % {"reason": reason}
+            problems.setdefault(int(i), []).append(("error", "invalid_geometry", text))
+    checked = usable & valid
+    inside = np.ones(len(geoms), dtype=bool)
+    inside[checked] = shapely.covered_by(geoms[checked], checks.area)
+    for i in np.flatnonzero(checked & ~inside):
+        problems.setdefault(int(i), []).append(msg_outside)
+    keep = usable & valid
+    return keep, problems
+
+
+def _stage_batch(job, start, geoms, columns, to_storage, parser, cur, checks: _Checks) -> int:
+    geoms = _to_storage(geoms, to_storage, driver=job.file_format)
+    keep, geometry_problems = _geometry_problems(geoms, checks)
+    shapely.set_srid(geoms, 4326)
+    hexes = np.full(len(geoms), None, dtype=object)
+    if keep.any():
+        hexes[keep] = shapely.to_wkb(geoms[keep], hex=True, include_srid=True)
+    source_columns = {target: columns[source] for target, source in job.field_map.items()}
+    msg_duplicate = _("The parcel code appears more than once in the file.")
+    staged_rows, issue_rows = [], []
+    for i in range(len(geoms)):
+        feature_no = start + i + 1
+        raw = {target: readers._text(col[i]) for target, col in source_columns.items()}
+        values, code, value_problems = parser.parse(raw)
+        problems = [("error", c, m) for c, m in value_problems] + geometry_problems.get(i, [])
+        if raw.get("owner_name"):
+            values["owner_name"] = raw["owner_name"]
+        text_code = (
+            code.to_text(split_width=parser.split_width) if code else (raw.get("parcel_code") or "")[:32]
+        )
+        if code:
+            first = checks.first_feature_of_code.setdefault(text_code, feature_no)
+            if first != feature_no:
+                problems.append(("error", "duplicate_in_file", msg_duplicate))
+                checks.duplicated_firsts.add(first)
+        has_error = any(severity == "error" for severity, _c, _m in problems)
+        staged_rows.append(
+            (
+                job.pk,
+                feature_no,
+                hexes[i],
+                text_code,
+                code.zone if code else None,
+                code.block if code else "",
+                code.lot if code else None,
+                code.split if code else None,
+                json.dumps(values, ensure_ascii=False),
+                has_error,
+            )
+        )
+        issue_rows.extend((job.pk, feature_no, severity, c, m) for severity, c, m in problems)
+    with cur.copy(
+        "COPY imports_stagedfeature (job_id, feature_no, geom, parcel_code, zone_no, block_letter, lot_no, "
+        "split_no, values, has_error) FROM STDIN"
+    ) as copy:
+        for row in staged_rows:
+            copy.write_row(row)
+    if issue_rows:
+        with cur.copy(
+            "COPY imports_importissue (job_id, feature_no, severity, code, message) FROM STDIN"
+        ) as copy:
+            for row in issue_rows:
+                copy.write_row(row)
+    return len(geoms)
+
+
+def job_validate(*, job: ImportJob) -> ImportJob:
+    """Stage every feature (in EPSG:4326) and check it; nothing is written to the registry."""
+    ImportJob.objects.filter(pk=job.pk).update(status=S.VALIDATING, progress_done=0, message="")
+    StagedFeature.objects.filter(job=job).delete()
+    ImportIssue.objects.filter(job=job).delete()
+    to_storage = crs_mod.to_storage(job.source_srid)
+    parser = validation.FeatureValues(job.organisation.parcel_split_suffix_width or 3)
+    source = _source(job)
+    total = 0
+    checks = _Checks.for_job(job)
+    with connection.cursor() as django_cursor:
+        cur = django_cursor.cursor  # the psycopg cursor: COPY is what makes staging fast
+        for start, geoms, columns in readers.read_batches(source, batch_size=BATCH_FEATURES):
+            total += _stage_batch(job, start, geoms, columns, to_storage, parser, cur, checks)
+            _progress(job, total)
+    if total == 0:
+        raise ImportRejected(_("The layer holds no features."), "empty_layer")
+    validation.sql_validate(job=job, duplicated_firsts=sorted(checks.duplicated_firsts))
+    job.refresh_from_db()
+    job.feature_count = total
+    job.progress_done = job.progress_total = total
+    job.error_count = StagedFeature.objects.filter(job=job, has_error=True).count()
+    job.warning_count = (
+        ImportIssue.objects.filter(job=job, severity=ImportIssue.Severity.WARNING)
+        .values("feature_no")
+        .distinct()
+        .count()
+    )
+    outside = ImportIssue.objects.filter(job=job, code="outside_organisation").count()
+    job.message = ""
+    if outside and outside >= 0.5 * total:
+        km = validation.sql_far_away_km(job=job)
+        job.message = _(
+            "Most features lie outside the organisation (their centre is %(km)s km from it). Is the "
+            "coordinate "
+            "system right? We read the file as EPSG:%(srid)s."
+        ) % {"km": f"{km:,.1f}" if km is not None else "?", "srid": job.source_srid}
+    job.status = S.VALIDATED
+    job.save()
+    return job
+
+
+# ------------------------------------------------------------------------------------------- commit
+def _history_insert(cur, model, *, id_sql: str, params: dict, history_type: str) -> None:
+    """Write simple_history rows for many rows at once (bulk_history_create without the objects)."""
+    historical = model.history.model
+    skip = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+    columns = [f.column for f in historical._meta.concrete_fields if f.column not in skip]
+    tracked = ", ".join(f"t.{c}" for c in columns)
+    cur.execute(
+        f"INSERT INTO {historical._meta.db_table} ({', '.join(columns)}, history_date, "  # noqa: S608
+        "history_change_reason, "
+        f"history_type, history_user_id) SELECT {tracked}, now(), %(reason)s, '{history_type}', %(user)s "
+        f"FROM {model._meta.db_table} t WHERE t.id IN ({id_sql})",
+        params,
+    )
+
+
+def job_commit(*, job: ImportJob, by) -> ImportJob:
+    """Write the checked features as parcels in one transaction: all of them or none."""
+    job.refresh_from_db()
+    if job.status not in (S.VALIDATED, S.QUEUED_COMMIT, S.COMMITTING):
+        raise ImportRefused(_("Only a checked import can be written."))
+    if job.error_count and not job.skip_invalid:
+        raise ImportRefused(
+            _("%(count)s features have errors. Fix the file, or choose to leave them out.")
+            % {"count": job.error_count}
+        )
+    ImportJob.objects.filter(pk=job.pk).update(status=S.COMMITTING)
+    org = job.organisation
+    columns = validation.parcel_column_sql()
+    params = {"job": job.pk, "org": org.pk, "utm": org.utm_srid, "user": by.pk, "reason": f"import {job.pk}"}
+    parcel_ids = "SELECT parcel_id FROM imports_importedparcel WHERE job_id = %(job)s"
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                f"WITH ins AS (INSERT INTO registry_parcel ({', '.join(columns)}) "  # noqa: S608
+                f"SELECT {', '.join(columns.values())} FROM imports_stagedfeature s "
+                "LEFT JOIN registry_taxmapzone z ON z.organisation_id = %(org)s AND z.zone_no = s.zone_no "
+                "LEFT JOIN registry_taxmapblock b ON b.zone_id = z.id AND b.block_letter = s.block_letter "
+                "LEFT JOIN registry_village v ON v.organisation_id = %(org)s "
+                "AND v.moo_no = (s.values->>'village_no')::int "
+                "WHERE s.job_id = %(job)s AND NOT s.has_error RETURNING id, version) "
+                "INSERT INTO imports_importedparcel (job_id, parcel_id, version_at_import) "
+                "SELECT %(job)s, id, version FROM ins",
+                params,
+            )
+            created = cur.rowcount
+            _history_insert(cur, Parcel, id_sql=parcel_ids, params=params, history_type="+")
+            if "land_use" in job.field_map:
+                # A mapped land use becomes one LandUse row covering the deed area (or the map area).
+                cur.execute(
+                    "INSERT INTO registry_landuse (organisation_id, parcel_id, use_code, area_sq_wa, "
+                    "user_code) "
+                    "SELECT %(org)s, p.id, (s.values->>'land_use')::int, "
+                    "coalesce(p.deed_area_sq_wa, round(p.area_m2 / 4, 2)), 1 "
+                    "FROM imports_stagedfeature s JOIN registry_parcel p "
+                    "ON p.organisation_id = %(org)s AND p.parcel_code = s.parcel_code "
+                    "JOIN imports_importedparcel l ON l.parcel_id = p.id AND l.job_id = s.job_id "
+                    "WHERE s.job_id = %(job)s AND NOT s.has_error AND s.values ? 'land_use'",
+                    params,
+                )
+                _history_insert(
+                    cur,
+                    LandUse,
+                    id_sql=f"SELECT id FROM registry_landuse WHERE parcel_id IN ({parcel_ids})",  # noqa: S608
+                    params=params,
+                    history_type="+",
+                )
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=S.COMMITTED, created_count=created, committed_at=timezone.now(), message=""
+            )
+    except IntegrityError:
+        logger.warning("import commit hit a constraint", extra={"import_job_id": job.pk})
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=S.VALIDATED,
+            message=_(
+                "The registry changed since the check (a parcel code is now taken). Check the file again."
+            ),
+        )
+        job.refresh_from_db()
+        raise ImportRefused(job.message) from None
+    StagedFeature.objects.filter(job=job).delete()
+    job.refresh_from_db()
+    logger.info(
+        "import committed",
+        extra={"import_job_id": job.pk, "organisation_id": org.pk, "parcels": job.created_count},
+    )
+    return job
+
+
+# ------------------------------------------------------------------------------------------- undo
+@transaction.atomic
+def job_undo(*, job: ImportJob, by) -> ImportJob:
+    """Delete exactly the parcels this import created, in one transaction; refused if any changed since."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != S.COMMITTED:
+        raise ImportRefused(_("Only a written import can be undone."))
+    params = {"job": job.pk, "user": by.pk, "reason": f"undo import {job.pk}", "since": job.committed_at}
+    parcel_ids = "SELECT parcel_id FROM imports_importedparcel WHERE job_id = %(job)s"
+    hist_parcel = Parcel.history.model._meta.db_table
+    hist_use = LandUse.history.model._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id FROM registry_parcel WHERE id IN ({parcel_ids}) FOR UPDATE", params)  # noqa: S608
+        cur.execute(
+            "SELECT count(*) FROM imports_importedparcel l JOIN registry_parcel p ON p.id = l.parcel_id "  # noqa: S608
+            "WHERE l.job_id = %(job)s AND (p.version <> l.version_at_import "
+            f"OR EXISTS (SELECT 1 FROM {hist_parcel} h WHERE h.id = p.id AND h.history_type <> '+') "
+            f"OR EXISTS (SELECT 1 FROM {hist_use} h WHERE h.parcel_id = p.id AND h.history_date > %(since)s "
+            "AND (h.history_type <> '+' OR h.history_change_reason IS DISTINCT FROM %(reason_c)s)))",
+            {**params, "reason_c": f"import {job.pk}"},
+        )
+        edited = cur.fetchone()[0]
+        cur.execute(
+            f"SELECT (SELECT count(*) FROM registry_building WHERE parcel_id IN ({parcel_ids})) "  # noqa: S608
+            f"+ (SELECT count(*) FROM registry_ownership WHERE parcel_id IN ({parcel_ids})) "
+            f"+ (SELECT count(*) FROM registry_parcellineage WHERE parent_id IN ({parcel_ids}) "
+            f"OR child_id IN ({parcel_ids}))",
+            params,
+        )
+        linked = cur.fetchone()[0]
+        if edited or linked:
+            raise ImportRefused(
+                _(
+                    "This import cannot be undone: %(edited)s of its parcels were edited since, and "
+                    "%(linked)s "
+                    "buildings, ownerships or splits now refer to them."
+                )
+                % {"edited": edited, "linked": linked}
+            )
+        use_ids = f"SELECT id FROM registry_landuse WHERE parcel_id IN ({parcel_ids})"  # noqa: S608
+        _history_insert(cur, LandUse, id_sql=use_ids, params=params, history_type="-")
+        _history_insert(cur, Parcel, id_sql=parcel_ids, params=params, history_type="-")
+        cur.execute(f"DELETE FROM registry_landuse WHERE id IN ({use_ids})", params)  # noqa: S608
+        cur.execute(
+            "WITH gone AS (DELETE FROM imports_importedparcel WHERE job_id = %(job)s RETURNING parcel_id) "
+            "DELETE FROM registry_parcel WHERE id IN (SELECT parcel_id FROM gone)",
+            params,
+        )
+    job.status = S.UNDONE
+    job.undone_at = timezone.now()
+    job.undone_by = by
+    job.save(update_fields=["status", "undone_at", "undone_by"])
+    return job
+
+
+# ------------------------------------------------------------------------------------------- running jobs
+def job_request_commit(*, job: ImportJob, skip_invalid: bool) -> ImportJob:
+    if job.status != S.VALIDATED:
+        raise ImportRefused(_("Only a checked import can be written."))
+    if job.error_count and not skip_invalid:
+        raise ImportRefused(
+            _("%(count)s features have errors. Fix the file, or choose to leave them out.")
+            % {"count": job.error_count}
+        )
+    job.skip_invalid = skip_invalid
+    job.status = S.QUEUED_COMMIT
+    job.save(update_fields=["skip_invalid", "status"])
+    return job
+
+
+def job_run(*, job: ImportJob) -> ImportJob:
+    """Do the queued step of one job; any failure is recorded on the job, never raised to a worker loop."""
+    try:
+        if job.status == S.QUEUED_VALIDATE:
+            return job_validate(job=job)
+        if job.status == S.QUEUED_COMMIT:
+            return job_commit(job=job, by=job.created_by)
+    except (ImportRejected, ImportRefused) as exc:
+        ImportJob.objects.filter(pk=job.pk).update(status=S.FAILED, message=exc.message)
+    except Exception:
+        logger.exception("import job crashed", extra={"import_job_id": job.pk})
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=S.FAILED, message=_("The import stopped on an unexpected error; nothing was written.")
+        )
+    job.refresh_from_db()
+    return job
+
+
+def job_run_next() -> ImportJob | None:
+    """Claim the oldest queued job (skip those another worker holds) and run it."""
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(status__in=(S.QUEUED_VALIDATE, S.QUEUED_COMMIT))
+            .order_by("created_at")
+            .first()
+        )
+        if job is None:
+            return None
+        step = S.VALIDATING if job.status == S.QUEUED_VALIDATE else S.COMMITTING
+        ImportJob.objects.filter(pk=job.pk).update(status=step)
+    job.status = S.QUEUED_VALIDATE if step == S.VALIDATING else S.QUEUED_COMMIT
+    return job_run(job=job)
+
+
+def job_start_in_background(job_id: int) -> None:
+    """Run queued jobs in a thread of this process after the request's transaction commits.
+
+    Off with GIS_PORTAL_IMPORT_RUN_IN_THREAD=False, when ``manage.py run_import_jobs`` does the work instead.
+    """
+    if not getattr(settings, "GIS_PORTAL_IMPORT_RUN_IN_THREAD", True):
+        return
+
+    def work() -> None:
+        close_old_connections()
+        try:
+            while job_run_next() is not None:
+                pass
+        finally:
+            connection.close()
+
+    transaction.on_commit(lambda: threading.Thread(target=work, name=f"import-{job_id}", daemon=True).start())
