@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("apps.registry.api.urls")),
     path("", include("apps.assets.api.urls")),
     path("", include("apps.taxation.api.urls")),
+    path("", include("apps.billing.api.urls")),
 ]

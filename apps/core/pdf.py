@@ -10,28 +10,27 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-_FONT_FILES = {
-    # (weight, subset) → file in node_modules/@fontsource/sarabun/files, mapped to static/vendor/sarabun/
-    (400, "thai"): "sarabun-thai-400-normal.woff2",
-    (400, "latin"): "sarabun-latin-400-normal.woff2",
-    (700, "thai"): "sarabun-thai-700-normal.woff2",
-    (700, "latin"): "sarabun-latin-700-normal.woff2",
-}
-_UNICODE_RANGES = {"thai": "U+0E01-0E5B, U+200C-200D, U+25CC", "latin": "U+0000-00FF, U+2000-206F, U+20AC"}
+# One family name per subset file. Declared as one family with unicode-range, WeasyPrint 70 embeds the Thai
+# and the Latin file as a single font per weight and the glyph ids of one script point into the other file:
+# a receipt mixing Thai and digits printed garbage (seen as PNG, while pdftotext still read it right).
+_SUBSETS = ("latin", "thai")
+_WEIGHTS = (400, 700)
+FONT_FAMILY = "'Sarabun latin', 'Sarabun thai', 'Laksaman', sans-serif"
 
 
 @cache
 def font_face_css() -> str:
     rules = []
-    for (weight, subset), name in _FONT_FILES.items():
-        path = finders.find(f"vendor/sarabun/{name}")
-        if path is None:
-            raise FileNotFoundError(f"Sarabun font {name} not found: run `npm ci` (scripts/up does).")
-        rules.append(
-            "@font-face { font-family: 'Sarabun'; font-style: normal; "
-            f"font-weight: {weight}; src: url('{Path(path).as_uri()}') format('woff2'); "
-            f"unicode-range: {_UNICODE_RANGES[subset]}; }}"
-        )
+    for weight in _WEIGHTS:
+        for subset in _SUBSETS:
+            name = f"sarabun-{subset}-{weight}-normal.woff2"
+            path = finders.find(f"vendor/sarabun/{name}")
+            if path is None:
+                raise FileNotFoundError(f"Sarabun font {name} not found: run `npm ci` (scripts/up does).")
+            rules.append(
+                f"@font-face {{ font-family: 'Sarabun {subset}'; font-style: normal; font-weight: {weight}; "
+                f"src: url('{Path(path).as_uri()}') format('woff2'); }}"
+            )
     return "\n".join(rules)
 
 
@@ -39,5 +38,6 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a template extending ``pdf/base.html`` to PDF bytes."""
     from weasyprint import HTML  # imported here: WeasyPrint loads Pango, which most requests never need
 
-    html = render_to_string(template_name, {**context, "pdf_font_face_css": font_face_css()})
+    context = {**context, "pdf_font_face_css": font_face_css(), "pdf_font_family": FONT_FAMILY}
+    html = render_to_string(template_name, context)
     return HTML(string=html, base_url=str(Path(__file__).resolve().parent)).write_pdf()

@@ -173,6 +173,16 @@ GIS_PORTAL_IMPORT_MAX_ZIP_RATIO = env.int("GIS_PORTAL_IMPORT_MAX_ZIP_RATIO", def
 # Imports run in a thread of the web process; set false and run `manage.py run_import_jobs` as a service.
 GIS_PORTAL_IMPORT_RUN_IN_THREAD = env.bool("GIS_PORTAL_IMPORT_RUN_IN_THREAD", default=True)
 
+# Collection (apps/billing/conf.py). Defaults follow land-building-tax.md §11; UNCONFIRMED ones are marked.
+BILLING_INSTALLMENT_REMAINDER = env("BILLING_INSTALLMENT_REMAINDER", default="last")  # thirds: remainder last
+BILLING_MONTH_COUNTING = env("BILLING_MONTH_COUNTING", default="calendar_months")  # s.70 "started month"
+# e-LAAS revenue codes (municipal-services.md §2.3): UNCONFIRMED for penalty and surcharge.
+BILLING_ELAAS_REVENUE_CODES = env.json(
+    "BILLING_ELAAS_REVENUE_CODES", default={"tax": "41100001", "penalty": "", "surcharge": ""}
+)
+BILLING_WARNING_PAY_WITHIN_DAYS = env.int("BILLING_WARNING_PAY_WITHIN_DAYS", default=30)
+BILLING_OBJECTION_REMINDER_DAYS = env.int("BILLING_OBJECTION_REMINDER_DAYS", default=10)
+
 # Demo accounts (seed_demo) exist only where this is true; production forces it off.
 GIS_PORTAL_DEMO_ACCOUNTS = env.bool("GIS_PORTAL_DEMO_ACCOUNTS", default=False)
 

@@ -15,6 +15,7 @@ register = template.Library()
 ROLE_NAV = {
     Role.SURVEYOR: [
         (_("Home"), "home"),
+        (_("Map"), "map"),
         (_("Parcels"), "admin:registry_parcel_changelist"),
         (_("Buildings"), "admin:registry_building_changelist"),
         (_("Zones"), "admin:registry_taxmapzone_changelist"),
@@ -24,17 +25,23 @@ ROLE_NAV = {
     ],
     Role.TAX_OFFICER: [
         (_("Home"), "home"),
+        (_("Map"), "map"),
         (_("Parcels"), "admin:registry_parcel_changelist"),
         (_("Owners"), "admin:registry_owner_changelist"),
         (_("Buildings"), "admin:registry_building_changelist"),
         (_("Land prices"), "admin:valuation_blocklandprice_changelist"),
         (_("Export"), "imports:export"),
+        (_("Collection"), "billing:counter"),
+        (_("Bank files"), "billing:bank"),
+        (_("Collection dashboard"), "billing:dashboard"),
     ],
     Role.RESIDENT: [
         (_("My land"), "home"),
+        (_("Map"), "map"),
     ],
     Role.ADMIN: [
         (_("Home"), "home"),
+        (_("Map"), "map"),
         (_("Users"), "admin:auth_user_changelist"),
         (_("Memberships"), "admin:organisations_membership_changelist"),
         (_("Import files"), "imports:index"),
