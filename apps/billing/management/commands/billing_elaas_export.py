@@ -9,8 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.billing.exports import elaas_receipts_csv
-
-from ._org import organisation
+from apps.organisations.commands import organisation_from_option
 
 
 class Command(BaseCommand):
@@ -26,7 +25,7 @@ class Command(BaseCommand):
             when = dt.date.fromisoformat(day)
         except ValueError:
             raise CommandError("--day must be YYYY-MM-DD.") from None
-        text = elaas_receipts_csv(org=organisation(org), day=when)
+        text = elaas_receipts_csv(org=organisation_from_option(org), day=when)
         if out:
             Path(out).write_text(text, encoding="utf-8")
         else:

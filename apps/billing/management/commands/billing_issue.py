@@ -3,8 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from apps.billing.services import bills_issue_for_year
-
-from ._org import organisation
+from apps.organisations.commands import organisation_from_option
 
 
 class Command(BaseCommand):
@@ -15,5 +14,5 @@ class Command(BaseCommand):
         parser.add_argument("--org")
 
     def handle(self, *args, year, org, **options):
-        made = bills_issue_for_year(org=organisation(org), tax_year=year)
+        made = bills_issue_for_year(org=organisation_from_option(org), tax_year=year)
         self.stdout.write(f"{made} bills made for tax year {year}.")

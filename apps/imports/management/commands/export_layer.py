@@ -5,8 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.imports import exporters
-
-from ._common import organisation
+from apps.organisations.commands import organisation_from_option
 
 
 class Command(BaseCommand):
@@ -30,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         try:
             written = exporters.export_layer(
-                org=organisation(opts["org"]),
+                org=organisation_from_option(opts["org"]),
                 layer=opts["layer"],
                 fmt=opts["fmt"],
                 out=opts["out"],

@@ -13,8 +13,9 @@ from apps.imports import crs, services
 from apps.imports.models import ImportIssue, ImportJob
 from apps.imports.readers import ImportRejected
 from apps.imports.validation import TARGET_KEYS
+from apps.organisations.commands import organisation_from_option
 
-from ._common import organisation, user
+from ._common import user
 
 
 class Command(BaseCommand):
@@ -48,7 +49,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         self._t = time.perf_counter()
-        org, by = organisation(opts["org"]), user(opts["user"])
+        org, by = organisation_from_option(opts["org"]), user(opts["user"])
         path: Path = opts["file"]
         if not path.is_file():
             raise CommandError(f"{path} is not a file")

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from apps.organisations.models import Organisation
+from apps.organisations.commands import organisation_from_option
 from apps.taxation.inputs import BANGKOK
 from apps.taxation.models import AssessmentProblem
 from apps.taxation.services import assessment_run
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--problems", type=int, default=20, help="how many problems to list (default 20)")
 
     def handle(self, *args, year, org, as_of, registry_now, workers, problems, **options):
-        organisation = self._organisation(org)
+        organisation = organisation_from_option(org)
         moment = None
         if as_of:
             try:
@@ -67,19 +67,6 @@ class Command(BaseCommand):
             progress=progress,
         )
         self._print_summary(run, problems)
-
-    def _organisation(self, slug):
-        if slug:
-            try:
-                return Organisation.objects.get(slug=slug)
-            except Organisation.DoesNotExist as exc:
-                raise CommandError(
-                    _("No organisation with the short name %(slug)s.") % {"slug": slug}
-                ) from exc
-        organisations = list(Organisation.objects.all()[:2])
-        if len(organisations) != 1:
-            raise CommandError(_("Name the organisation with --org."))
-        return organisations[0]
 
     def _print_summary(self, run, limit: int) -> None:
         s = run.summary

@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from apps.organisations.models import Organisation
+from apps.organisations.commands import organisation_from_option
 from apps.valuation.services import PriceFileError, building_prices_load, land_prices_load
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="organisation slug (needed when there is more than one)")
 
     def handle(self, *args, kind, file, round, valid_from, valid_to, org, **options):
-        organisation = self._organisation(org)
+        organisation = organisation_from_option(org)
         try:
             text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8-sig").read()  # noqa: SIM115
         except (OSError, UnicodeDecodeError) as exc:
@@ -71,17 +71,3 @@ class Command(BaseCommand):
             return dt.date.fromisoformat(text)
         except ValueError as exc:
             raise CommandError(_("%(option)s must be a date like 2023-01-01") % {"option": option}) from exc
-
-    @staticmethod
-    def _organisation(slug):
-        if slug:
-            try:
-                return Organisation.objects.get(slug=slug)
-            except Organisation.DoesNotExist as exc:
-                raise CommandError(
-                    _("No organisation with the short name %(slug)s.") % {"slug": slug}
-                ) from exc
-        organisations = list(Organisation.objects.all()[:2])
-        if len(organisations) != 1:
-            raise CommandError(_("Name the organisation with --org."))
-        return organisations[0]
