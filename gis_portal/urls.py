@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("imports/", include("apps.imports.urls")),
     path("billing/", include("apps.billing.urls")),
+    path("taxation/", include("apps.taxation.urls")),
     path("", include("apps.maps.urls")),
     path("", include("apps.core.urls")),
 ]
