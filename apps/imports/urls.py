@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/progress.json", views.import_progress, name="progress"),
     path("<int:pk>/report.csv", views.import_report, name="report"),
     path("export/", views.export_layer, name="export"),
+    path("sheet/", views.sheet_form, name="sheet"),
+    path("sheet.pdf", views.sheet_pdf, name="sheet_pdf"),
 ]

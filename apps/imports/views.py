@@ -11,15 +11,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.organisations.models import Role
 from apps.organisations.roles import STAFF_ROLES
+from apps.registry.models import TaxMapBlock
 
-from . import exporters, readers, selectors, services
+from . import exporters, readers, selectors, services, sheet_export
 from .forms import CommitForm, ConfigureForm, ExportForm, UploadForm
 from .models import ImportJob
+from .sheet_forms import SheetForm, sheet_error_message
+from .sheets import SheetError
 
 IMPORT_ROLES = {Role.ADMIN, Role.SURVEYOR}
 ISSUES_ON_PAGE = 200
@@ -218,3 +222,42 @@ def export_layer(request: HttpRequest) -> HttpResponse:
             if form.errors:
                 shutil.rmtree(folder, ignore_errors=True)
     return render(request, "imports/export.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- tax map sheet (PDF) -------------------------------------------------------------------------------
+
+
+def _sheet_form_page(request: HttpRequest, form, status: int = 200) -> HttpResponse:
+    return render(request, "imports/sheet.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def sheet_form(request: HttpRequest) -> HttpResponse:
+    _membership(request, STAFF_ROLES)
+    return _sheet_form_page(request, SheetForm(org=request.organisation))
+
+
+@login_required
+@require_GET
+def sheet_pdf(request: HttpRequest) -> HttpResponse:
+    _membership(request, STAFF_ROLES)
+    form = SheetForm(request.GET, org=request.organisation)
+    if not form.is_valid():
+        return _sheet_form_page(request, form, status=400)
+    try:
+        result = sheet_export.sheet_pdf(
+            org=request.organisation,
+            request=form.sheet_request(),
+            printed_on=timezone.localdate(),
+            printed_by=request.user.get_full_name() or request.user.get_username(),
+        )
+    except TaxMapBlock.DoesNotExist:
+        raise Http404 from None
+    except SheetError as exc:
+        form.add_error(None, sheet_error_message(exc))
+        return _sheet_form_page(request, form, status=400)
+    response = HttpResponse(result.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{result.filename}"'
+    response["Cache-Control"] = "private, no-store"  # the registry changes; a stale sheet misleads
+    return response

@@ -1,5 +1,6 @@
 """Registry admin: what a clerk looks up (parcel code, deed no., owner name or ID, village)."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +12,9 @@ from apps.core.admin_mixins import (
 )
 from apps.organisations.models import Role
 
-from . import services
+from . import services, topology
 from .domain import units
+from .geometry import as_multipolygon
 from .models import (
     Building,
     BuildingUse,
@@ -67,8 +69,29 @@ class ParcelOwnershipInline(OrgScopedTabularInline):
     autocomplete_fields = ["owner"]
 
 
+class ParcelAdminForm(forms.ModelForm):
+    """Runs the topology checks while the form can still show them: after is_valid() the admin only saves."""
+
+    def clean(self):
+        cleaned = super().clean()
+        geom = cleaned.get("geom")
+        if geom is None or self.instance.organisation_id is None or self.has_error("geom"):
+            return cleaned
+        former = Parcel.objects.filter(pk=self.instance.pk).values_list("geom", flat=True).first()
+        if former is not None and as_multipolygon(geom).equals_exact(former, 1e-9):
+            return cleaned
+        report = topology.parcel_topology_check(
+            org=self.instance.organisation, geom=as_multipolygon(geom), former_geom=former,
+            exclude_ids=[self.instance.pk] if self.instance.pk else [],
+        )
+        for problem in report.problems:
+            self.add_error("geom", problem.message)
+        return cleaned
+
+
 @admin.register(Parcel)
 class ParcelAdmin(OrgScopedGeoAdmin):
+    form = ParcelAdminForm
     list_display = [
         "parcel_code", "land_document_type", "document_no", "land_no", "village", "deed_area_rai_ngan_wa",
         "area_m2", "status", "version",

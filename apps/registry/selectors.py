@@ -111,3 +111,101 @@ def owner_list(*, org: Organisation, membership) -> QuerySet[Owner]:
 
 def village_list(*, org: Organisation) -> QuerySet[Village]:
     return Village.objects.filter(organisation=org)
+
+
+# --- the map page: search, history, lineage ----------------------------------------------------------------
+
+SEARCH_LIMIT = 20
+
+
+def parcel_search(*, org: Organisation, membership, query: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """What the map's search box finds: parcels by code or deed number, villages by name or number, and
+    (tax officers and administrators only: PDPA) owners by name or ID number, with where to zoom.
+
+    A resident searches only their own parcels (parcel_list narrows them).
+    """
+    from .domain.parcel_code import compact
+
+    text = " ".join(query.split())
+    if not text:
+        return []
+    results: list[dict] = []
+    parcels = parcel_list(org=org, membership=membership).filter(status=Parcel.Status.ACTIVE)
+    code = compact(text)
+    found = parcels.filter(Q(parcel_code__istartswith=code) | Q(document_no=text) | Q(land_no=text))
+    for parcel in found[:limit]:
+        results.append({"kind": "parcel", "id": parcel.pk, "label": parcel.parcel_code,
+                        "detail": parcel.document_no, "bbox": list(parcel.geom.extent)})
+    if _role(membership) != Role.RESIDENT:
+        villages = Village.objects.filter(organisation=org).filter(
+            Q(name_th__icontains=text) | Q(name_en__icontains=text)
+            | (Q(moo_no=int(text)) if text.isdigit() and len(text) <= 3 else Q(pk__in=[]))
+        )
+        for village in villages[:limit]:
+            extent = village.geom.extent if village.geom else _parcels_extent(org, village_id=village.pk)
+            results.append({"kind": "village", "id": village.pk, "label": str(village), "detail": "",
+                            "bbox": list(extent) if extent else None})
+    if _role(membership) in OWNER_DATA_ROLES:
+        words = text.split()
+        owners = Owner.objects.filter(organisation=org)
+        for word in words:
+            owners = owners.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                                   | Q(id_number=word))
+        rows = (
+            Ownership.objects.filter(organisation=org, owner__in=owners[:limit], parcel__isnull=False,
+                                     parcel__status=Parcel.Status.ACTIVE)
+            .select_related("owner", "parcel").order_by("owner__first_name", "parcel__parcel_code")[:limit]
+        )
+        for row in rows:
+            results.append({"kind": "owner", "id": row.parcel_id, "label": row.owner.full_name,
+                            "detail": row.parcel.parcel_code, "bbox": list(row.parcel.geom.extent)})
+    return results[:limit * 2]
+
+
+def _parcels_extent(org: Organisation, **filters):
+    from django.contrib.gis.db.models import Extent
+
+    return Parcel.objects.filter(organisation=org, **filters).aggregate(e=Extent("geom"))["e"]
+
+
+def parcel_history(*, org: Organisation, membership, pk: int) -> list:
+    """Every saved version of a parcel the member may see, newest first, with who saved it."""
+    parcel = parcel_get(org=org, membership=membership, pk=pk)
+    return list(
+        Parcel.history.filter(id=parcel.pk, organisation_id=org.pk)
+        .select_related("history_user", "village")
+        .order_by("-history_date", "-history_id")
+    )
+
+
+def parcel_lineage(*, org: Organisation, pk: int) -> dict[str, list[Parcel]]:
+    """The parcels this one came from and the ones it became (split, merge)."""
+    from .models import ParcelLineage
+
+    links = ParcelLineage.objects.filter(organisation=org).select_related("parent", "child")
+    return {
+        "parents": [link.parent for link in links.filter(child_id=pk).order_by("parent__parcel_code")],
+        "children": [link.child for link in links.filter(parent_id=pk).order_by("child__parcel_code")],
+    }
+
+
+def parcel_lineage_to_confirm(*, org: Organisation) -> QuerySet[Parcel]:
+    """Active parcels made by a split or merge whose copied owners or uses the tax officer has not confirmed.
+
+    A copy is written with the change reason ``services.COPIED_FOR_CONFIRMATION``; confirming saves the rows
+    again with another reason, so "unconfirmed" is: the row's newest history entry is still the copy.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from .services import COPIED_FOR_CONFIRMATION
+
+    latest_reason = Ownership.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+    copied = (
+        Ownership.objects.filter(organisation=org, parcel__isnull=False)
+        .annotate(reason=Subquery(latest_reason.values("history_change_reason")[:1]))
+        .filter(reason=COPIED_FOR_CONFIRMATION)
+        .values("parcel_id")
+    )
+    return Parcel.objects.filter(organisation=org, status=Parcel.Status.ACTIVE, pk__in=copied).order_by(
+        "parcel_code"
+    )

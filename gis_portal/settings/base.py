@@ -162,6 +162,12 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # GIS_PORTAL_TAX_ENGINE='{"rounding_quantum_satang": 100}'. Empty: the defaults land-building-tax.md advises.
 GIS_PORTAL_TAX_ENGINE = env.json("GIS_PORTAL_TAX_ENGINE", default={})
 
+# Topology on every parcel save (apps/registry/topology.py): the overlap allowed with a neighbour, and the
+# narrowest new gap an edit may leave next to one. An orthophoto GeoTIFF path turns on that basemap.
+GIS_PORTAL_TOPOLOGY_OVERLAP_TOLERANCE_M2 = env.float("GIS_PORTAL_TOPOLOGY_OVERLAP_TOLERANCE_M2", default=1.0)
+GIS_PORTAL_TOPOLOGY_SLIVER_WIDTH_M = env.float("GIS_PORTAL_TOPOLOGY_SLIVER_WIDTH_M", default=1.0)
+GIS_PORTAL_ORTHOPHOTO = env.str("GIS_PORTAL_ORTHOPHOTO", default="")
+
 # Surveyors' files (apps/imports). Indian 1975 → WGS 84: PROJ's default (EPSG:1812) lands ~190 m from the
 # parameters Land Department parcels match; default: the 1304-style shift (tax-map-and-registry.md §6.3).
 # Three values are a translation, seven a position-vector Helmert. UNCONFIRMED: check against control points.
@@ -170,6 +176,8 @@ GIS_PORTAL_IMPORT_MAX_UPLOAD_BYTES = env.int("GIS_PORTAL_IMPORT_MAX_UPLOAD_BYTES
 GIS_PORTAL_IMPORT_MAX_UNZIPPED_BYTES = env.int("GIS_PORTAL_IMPORT_MAX_UNZIPPED_BYTES", default=1024**3)
 GIS_PORTAL_IMPORT_MAX_ZIP_MEMBERS = env.int("GIS_PORTAL_IMPORT_MAX_ZIP_MEMBERS", default=500)
 GIS_PORTAL_IMPORT_MAX_ZIP_RATIO = env.int("GIS_PORTAL_IMPORT_MAX_ZIP_RATIO", default=200)
+# Paper of the printed tax map sheet (apps/imports/sheets.py): A3 (the DOL 50 cm frame in 4 quarters) or A1.
+GIS_PORTAL_SHEET_PAPER = env.str("GIS_PORTAL_SHEET_PAPER", default="A3")
 # Imports run in a thread of the web process; set false and run `manage.py run_import_jobs` as a service.
 GIS_PORTAL_IMPORT_RUN_IN_THREAD = env.bool("GIS_PORTAL_IMPORT_RUN_IN_THREAD", default=True)
 

@@ -22,6 +22,7 @@ ROLE_NAV = {
         (_("Blocks"), "admin:registry_taxmapblock_changelist"),
         (_("Import files"), "imports:index"),
         (_("Export"), "imports:export"),
+        (_("Map sheet"), "imports:sheet"),
     ],
     Role.TAX_OFFICER: [
         (_("Home"), "home"),
@@ -30,6 +31,7 @@ ROLE_NAV = {
         (_("Owners"), "admin:registry_owner_changelist"),
         (_("Buildings"), "admin:registry_building_changelist"),
         (_("Land prices"), "admin:valuation_blocklandprice_changelist"),
+        (_("Land and building tax"), "taxation:list"),
         (_("Export"), "imports:export"),
         (_("Collection"), "billing:counter"),
         (_("Bank files"), "billing:bank"),
@@ -44,6 +46,7 @@ ROLE_NAV = {
         (_("Map"), "map"),
         (_("Users"), "admin:auth_user_changelist"),
         (_("Memberships"), "admin:organisations_membership_changelist"),
+        (_("Land and building tax"), "taxation:list"),
         (_("Import files"), "imports:index"),
         (_("Administration"), "admin:index"),
     ],

@@ -15,6 +15,7 @@ from apps.organisations.models import Role
 from apps.registry import selectors, services
 from apps.registry.errors import ParcelEditConflict
 
+from .editing import BuildingWriteMixin, TopologyErrorsMixin
 from .filters import BuildingFilter, ParcelFilter
 from .serializers import (
     BuildingOutputSerializer,
@@ -51,7 +52,7 @@ class _ParcelApi:
         return self.get_serializer(self.scoped_queryset().get(pk=parcel_id)).data
 
 
-class ParcelListApi(_ParcelApi, GeoListApi, generics.ListAPIView):
+class ParcelListApi(TopologyErrorsMixin, _ParcelApi, GeoListApi, generics.ListAPIView):
     """Parcels of the organisation as GeoJSON, 100 per page (``page_size`` up to 1,000)."""
 
     filterset_class = ParcelFilter
@@ -63,11 +64,11 @@ class ParcelListApi(_ParcelApi, GeoListApi, generics.ListAPIView):
     def post(self, request):
         body = ParcelInputSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        parcel = services.parcel_create(org=self.organisation, **body.validated_data)
+        parcel = services.parcel_create(org=self.organisation, by=request.user, **body.validated_data)
         return Response(self._output(parcel.pk), status=status.HTTP_201_CREATED)
 
 
-class ParcelDetailApi(_ParcelApi, ScopedApi, generics.RetrieveAPIView):
+class ParcelDetailApi(TopologyErrorsMixin, _ParcelApi, ScopedApi, generics.RetrieveAPIView):
     filter_backends = []
 
     @extend_schema(
@@ -84,7 +85,8 @@ class ParcelDetailApi(_ParcelApi, ScopedApi, generics.RetrieveAPIView):
         expected_version = fields.pop("version")
         try:
             services.parcel_update(
-                org=self.organisation, parcel_id=parcel.pk, expected_version=expected_version, **fields
+                org=self.organisation, parcel_id=parcel.pk, expected_version=expected_version,
+                by=request.user, **fields
             )
         except ParcelEditConflict as conflict:
             answer = {
@@ -104,14 +106,24 @@ class _BuildingApi:
         return selectors.building_list(org=self.organisation, membership=self.membership)
 
 
-class BuildingListApi(_BuildingApi, GeoListApi, generics.ListAPIView):
+class BuildingListApi(BuildingWriteMixin, _BuildingApi, GeoListApi, generics.ListAPIView):
     """Buildings as GeoJSON (footprints; a building not yet drawn has ``geometry: null``)."""
 
     filterset_class = BuildingFilter
 
+    @extend_schema(description="Add a building, with or without its footprint (surveyors, administrators).",
+                   responses={201: BuildingOutputSerializer})
+    def post(self, request):
+        return self.create_building(request)
 
-class BuildingDetailApi(_BuildingApi, ScopedApi, generics.RetrieveAPIView):
+
+class BuildingDetailApi(BuildingWriteMixin, _BuildingApi, ScopedApi, generics.RetrieveAPIView):
     filter_backends = []
+
+    @extend_schema(description="Change a building; send the `version` you loaded (409 when stale).",
+                   responses={200: BuildingOutputSerializer})
+    def patch(self, request, pk: int):
+        return self.update_building(request, self.get_object())
 
 
 class _OwnerApi:

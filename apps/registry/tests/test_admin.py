@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.gis.geos import MultiPolygon
 from django.urls import reverse
 
 from apps.registry.models import Parcel
@@ -148,3 +149,18 @@ def test_surveyor_sees_parcels_but_not_owners(client, surveyor, org):
     client.force_login(surveyor)
     assert client.get(admin_url(Parcel, "changelist")).status_code == 200
     assert client.get(admin_url(Owner, "changelist")).status_code == 403
+
+
+def test_an_overlapping_boundary_is_refused_by_the_admin_form_not_a_500(admin_client, org):
+    ParcelFactory(organisation=org, parcel_code="01A001", geom=square(0))
+    overlapping = MultiPolygon(square(0).buffer(0.0001), srid=4326)  # covers the neighbour and more
+    response = admin_client.post(admin_url(Parcel, "add"), {
+        "parcel_code": "01A002", "status": "active", "land_document_type": 1,
+        "geom": overlapping.geojson, "geometry_source": "survey",
+        "land_uses-TOTAL_FORMS": 0, "land_uses-INITIAL_FORMS": 0,
+        "ownerships-TOTAL_FORMS": 0, "ownerships-INITIAL_FORMS": 0,
+    })
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["geom"]
+    assert "01A001" in str(errors) or "ทับ" in str(errors) or "overlap" in str(errors), errors
+    assert Parcel.objects.filter(organisation=org).count() == 1
