@@ -29,6 +29,8 @@ class BillingErrorCode(StrEnum):
     BANK_FILE_EMPTY = "bank_file_empty"
     BANK_FILE_TWICE = "bank_file_twice"
     LINE_NOT_OPEN = "line_not_open"
+    CREDIT_INSUFFICIENT = "credit_insufficient"
+    EXTENSION_EXISTS = "extension_exists"
 
 
 class BillingError(Exception):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.billing.models import Payment
+from apps.billing.models import CreditRefund, Payment
 
 MAX_BAHT = Decimal("9999999999.99")
 
@@ -115,3 +115,37 @@ class WarningBatchForm(YearForm):
 
 class DayForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=DateInput())
+
+
+def new_form_key(prefix: str) -> str:
+    # Made once when the form is shown: pressing the button twice sends the same key, recorded once.
+    return f"{prefix}:{uuid.uuid4()}"
+
+
+class CreditApplyForm(forms.Form):
+    amount_baht = BahtField(label=_("Credit to use (baht)"))
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+
+
+class CreditRefundForm(forms.Form):
+    amount_baht = BahtField(label=_("Amount paid back (baht)"))
+    method = forms.ChoiceField(label=_("Paid by"), choices=CreditRefund.Method.choices)
+    method_reference = forms.CharField(label=_("Cheque no. or bank reference"), max_length=40, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == CreditRefund.Method.CHEQUE and not data.get("method_reference"):
+            self.add_error("method_reference", _("Write the cheque number."))
+        return data
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateField(label=_("Extended until"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason and the executive's approval (order no., date)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )

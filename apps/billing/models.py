@@ -30,6 +30,7 @@ APPEND_ONLY_TABLES = (
     "billing_installment",
     "billing_objection",
     "billing_objectiondecision",
+    "billing_creditrefund",
 )
 
 _USER = settings.AUTH_USER_MODEL
@@ -125,6 +126,8 @@ class Payment(OrgScoped):
         TRANSFER = "transfer", _("Bank transfer")
         CHEQUE = "cheque", _("Cheque")
         BANK_QR = "bank_qr", _("Thai QR / bank bill payment")
+        # Tax paid out of the taxpayer's credit (an earlier overpayment): no new money, so no receipt.
+        CREDIT = "credit", _("Taxpayer's credit")
 
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="payments", verbose_name=_("bill"))
     amount_satang = models.BigIntegerField(_("amount (satang)"))
@@ -174,6 +177,43 @@ class Payment(OrgScoped):
 
     def __str__(self) -> str:
         return f"{self.bill.reference} {self.amount_satang}"
+
+
+class CreditRefund(OrgScoped):
+    """Credit paid back to the taxpayer (an overpayment, or tax overpaid after a reduction).
+
+    Append-only like the payments: a refund recorded by mistake is answered by the administrator, never
+    edited. The taxpayer's credit is what payments kept as credit, less what was spent on bills (payments
+    with method "credit") and what these rows paid back (apps/billing/selectors.py owner_credit_satang).
+    """
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash")
+        TRANSFER = "transfer", _("Bank transfer")
+        CHEQUE = "cheque", _("Cheque")
+
+    owner = models.ForeignKey(
+        "registry.Owner", on_delete=models.PROTECT, related_name="credit_refunds", verbose_name=_("taxpayer")
+    )
+    amount_satang = models.BigIntegerField(_("amount (satang)"))
+    method = models.CharField(_("paid by"), max_length=10, choices=Method.choices)
+    method_reference = models.CharField(_("cheque no. or bank reference"), max_length=40, blank=True)
+    reason = models.TextField(_("reason"))
+    paid_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("paid by"))
+    paid_at = models.DateTimeField(_("paid out"), default=timezone.now)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("credit refund")
+        verbose_name_plural = _("credit refunds")
+        ordering = ["paid_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_satang__gt=0), name="credit_refund_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.amount_satang}"
 
 
 class ReceiptSequence(OrgScoped):

@@ -9,10 +9,12 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
@@ -24,12 +26,14 @@ from apps.billing.domain.installments import Installment as PlanItem
 from apps.billing.models import (
     BankStatementLine,
     Bill,
+    CreditRefund,
     Objection,
     Payment,
     Receipt,
     WarningLetter,
 )
 from apps.organisations.models import Organisation
+from apps.registry.models import Parcel
 from apps.taxation.domain.rules import year_rules
 
 
@@ -213,12 +217,166 @@ def bill_search(*, org: Organisation, query: str, limit: int = 50) -> QuerySet[B
     return bills.filter(condition | name)[:limit]
 
 
+@dataclass(frozen=True)
+class CreditLedger:
+    """A taxpayer's credit with the organisation, from the append-only rows that make and use it."""
+
+    kept_satang: int  # money paid beyond everything owed, kept as credit (less reversals)
+    overpaid_tax_satang: int  # tax paid beyond a bill later reduced (objection) or cancelled
+    spent_satang: int  # paid onto bills out of the credit (payments with method "credit")
+    refunded_satang: int  # paid back to the taxpayer
+
+    @property
+    def balance_satang(self) -> int:
+        return self.kept_satang + self.overpaid_tax_satang - self.spent_satang - self.refunded_satang
+
+
+def owner_credit(*, org: Organisation, owner_id: int) -> CreditLedger:
+    """What the taxpayer has in credit, in four queries whatever the number of bills and payments."""
+    payments = Payment.objects.filter(organisation=org, bill__owner_id=owner_id)
+    totals = payments.aggregate(
+        kept=Coalesce(Sum("credit_satang"), 0),
+        spent=Coalesce(Sum("amount_satang", filter=Q(method=Payment.Method.CREDIT)), 0),
+    )
+    tax_paid = dict(
+        payments.values("bill__reference")
+        .annotate(tax=Sum("tax_satang"))
+        .values_list("bill__reference", "tax")
+    )
+    overpaid = 0
+    bills = current_bills(org=org).filter(owner_id=owner_id)
+    for reference, amount_satang, cancellation_id in bills.values_list(
+        "reference", "amount_satang", "cancellation__id"
+    ):
+        # A cancelled bill owes nothing: every satang of tax paid on it belongs to the taxpayer.
+        owed_tax = 0 if cancellation_id else amount_satang
+        overpaid += max(0, (tax_paid.get(reference) or 0) - owed_tax)
+    refunded = CreditRefund.objects.filter(organisation=org, owner_id=owner_id).aggregate(
+        total=Coalesce(Sum("amount_satang"), 0)
+    )["total"]
+    return CreditLedger(int(totals["kept"]), overpaid, int(totals["spent"]), int(refunded))
+
+
 def owner_credit_satang(*, org: Organisation, owner_id: int) -> int:
-    """Credit the taxpayer has with the organisation: overpayments kept, less what was reversed."""
-    total = Payment.objects.filter(organisation=org, bill__owner_id=owner_id).aggregate(
-        credit=Coalesce(Sum("credit_satang"), 0)
-    )["credit"]
-    return int(total)
+    """Credit the taxpayer can spend on a bill or have refunded."""
+    return owner_credit(org=org, owner_id=owner_id).balance_satang
+
+
+class CreditLineKind(StrEnum):
+    KEPT = "kept"
+    KEPT_REVERSED = "kept_reversed"
+    SPENT = "spent"
+    SPENT_REVERSED = "spent_reversed"
+    REFUNDED = "refunded"
+
+
+CREDIT_LINE_LABELS = {
+    CreditLineKind.KEPT: _("Kept from a payment"),
+    CreditLineKind.KEPT_REVERSED: _("Payment reversed"),
+    CreditLineKind.SPENT: _("Used on a bill"),
+    CreditLineKind.SPENT_REVERSED: _("Use of credit reversed"),
+    CreditLineKind.REFUNDED: _("Paid back"),
+}
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    at: dt.datetime
+    kind: CreditLineKind
+    change_satang: int  # + adds to the credit, - takes from it
+    by: object
+    reason: str
+    payment: Payment | None = None
+    refund: CreditRefund | None = None
+
+    @property
+    def label(self) -> str:
+        return str(CREDIT_LINE_LABELS[self.kind])
+
+
+@dataclass(frozen=True)
+class CreditHistory:
+    ledger: CreditLedger
+    lines: list[CreditLine]  # oldest first; tax overpaid on a reduced bill is in the ledger, not a line
+
+
+def owner_credit_history(*, org: Organisation, owner_id: int) -> CreditHistory:
+    lines = []
+    for payment in (
+        Payment.objects.filter(organisation=org, bill__owner_id=owner_id)
+        .filter(~Q(credit_satang=0) | Q(method=Payment.Method.CREDIT))
+        .select_related("bill", "receipt", "taken_by", "reverses__receipt")
+    ):
+        if payment.method == Payment.Method.CREDIT:
+            kind = CreditLineKind.SPENT_REVERSED if payment.reverses_id else CreditLineKind.SPENT
+            change = -payment.amount_satang
+        else:
+            kind = CreditLineKind.KEPT_REVERSED if payment.reverses_id else CreditLineKind.KEPT
+            change = payment.credit_satang
+        lines.append(CreditLine(payment.received_at, kind, change, payment.taken_by, payment.reason, payment))
+    for refund in CreditRefund.objects.filter(organisation=org, owner_id=owner_id).select_related("paid_by"):
+        lines.append(
+            CreditLine(
+                refund.paid_at,
+                CreditLineKind.REFUNDED,
+                -refund.amount_satang,
+                refund.paid_by,
+                refund.reason,
+                refund=refund,
+            )
+        )
+    lines.sort(key=lambda line: line.at)
+    return CreditHistory(owner_credit(org=org, owner_id=owner_id), lines)
+
+
+def owner_bills(*, org: Organisation, owner_id: int, on: dt.date | None = None) -> list[BillState]:
+    """The taxpayer's current bills of every year, newest first, with their state on ``on``."""
+    bills = (
+        current_bills(org=org)
+        .filter(owner_id=owner_id)
+        .select_related("owner", "organisation", "cancellation", "installment_plan", "extension")
+        .order_by("-tax_year", "reference")
+    )
+    return [bill_state(bill=bill, on=on) for bill in bills]
+
+
+def bill_list_for_resident(*, org: Organisation, user) -> QuerySet[Bill]:
+    """The current, uncancelled bills of the taxpayers whose login is ``user`` (Owner.user), newest first.
+
+    Residents reach bills only through this: a bill of someone else is simply not in the set (404).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Bill.objects.none()
+    return (
+        current_bills(org=org)
+        .filter(owner__user=user, cancellation__isnull=True)
+        .select_related("owner", "organisation", "installment_plan", "extension")
+        .order_by("-tax_year", "reference")
+    )
+
+
+@dataclass(frozen=True)
+class ExtensionEffect:
+    """What the taxpayer would owe if paying in full on the extension's last day, with and without it."""
+
+    pay_on: dt.date
+    with_extension: Owed
+    without_extension: Owed
+
+    @property
+    def saved_satang(self) -> int:
+        return self.without_extension.total_satang - self.with_extension.total_satang
+
+
+def extension_effect(*, bill: Bill, until: dt.date) -> ExtensionEffect:
+    """s.14 + s.70 para 2: within an approved extension no penalty and a surcharge of 0.5% a month
+    (from the original due date) instead of 1%; once it lapses the ordinary charges apply from the due date.
+    """
+    facts = bill_facts(bill=bill)
+    rules = conf.installment_rules()
+    extended = replace(facts, extension_until=until)
+    plain = replace(facts, extension_until=None)
+    return ExtensionEffect(until, amount_owed(extended, until, rules), amount_owed(plain, until, rules))
 
 
 def owner_arrears(
@@ -388,7 +546,9 @@ def collection_summary(*, org: Organisation, tax_year: int) -> CollectionSummary
     total, villages, uses = _year_total(org, tax_year)
     months = []
     for row in (
+        # Money received in the month: tax paid out of the taxpayer's credit was counted when it came in.
         Payment.objects.filter(organisation=org, bill__tax_year=tax_year)
+        .exclude(method=Payment.Method.CREDIT)
         .annotate(year=ExtractYear("received_at"), month=ExtractMonth("received_at"))
         .values("year", "month")
         .annotate(amount=Sum("amount_satang") - Sum("credit_satang"), tax=Sum("tax_satang"))
@@ -431,6 +591,108 @@ def reversals_on(*, org: Organisation, day: dt.date) -> QuerySet[Payment]:
         Payment.objects.filter(
             organisation=org, reverses__isnull=False, received_at__gte=start, received_at__lt=end
         )
+        # A payment out of credit had no receipt and brought no money: its reversal is not a cash line.
+        .exclude(method=Payment.Method.CREDIT)
         .select_related("reverses__receipt", "bill__owner")
         .order_by("received_at", "id")
     )
+
+
+# --- payment status by parcel (the map) -------------------------------------------------------------------
+
+
+class ParcelPaymentStatus(StrEnum):
+    # In the order "worst wins": a parcel shows the worst status among the bills of its owners.
+    NO_BILL = "no_bill"
+    PAID = "paid"
+    PARTLY_PAID = "partly_paid"
+    UNPAID = "unpaid"
+    OVERDUE = "overdue"
+
+
+_PARCEL_STATUS_BY_RANK = dict(enumerate(ParcelPaymentStatus))
+
+# One statement for the whole organisation. It restates bill_state's status in SQL (test_map_status.py
+# checks the two agree): a bill is paid when the tax paid on all its versions covers the current version;
+# overdue when tax is unpaid after the due date, or, under an instalment plan (s.52), when an instalment
+# fallen due was not paid in full by its due date; partly paid when some tax was paid; else unpaid.
+# A parcel's owners: owners of the parcel itself, of a building on it, or of a condominium unit in one.
+_PARCEL_STATUS_SQL = """
+WITH cur AS (
+    SELECT b.id, b.owner_id, b.reference, b.amount_satang, b.due_date
+    FROM billing_bill b
+    WHERE b.organisation_id = %(org)s AND b.tax_year = %(year)s
+      AND NOT EXISTS (SELECT 1 FROM billing_bill n WHERE n.supersedes_id = b.id)
+      AND NOT EXISTS (SELECT 1 FROM billing_billcancellation c WHERE c.bill_id = b.id)
+),
+paid AS (
+    SELECT f.reference, SUM(p.tax_satang) AS tax_satang
+    FROM billing_payment p JOIN billing_bill f ON f.id = p.bill_id
+    WHERE f.organisation_id = %(org)s AND f.tax_year = %(year)s
+    GROUP BY f.reference
+),
+missed AS (
+    SELECT DISTINCT cur.id AS bill_id
+    FROM cur
+    JOIN billing_installmentplan pl ON pl.bill_id = cur.id
+    JOIN billing_installment i ON i.plan_id = pl.id
+    WHERE i.due_date < %(today)s
+      AND (SELECT SUM(i2.amount_satang) FROM billing_installment i2
+           WHERE i2.plan_id = pl.id AND i2.number <= i.number)
+        > (SELECT COALESCE(SUM(p.tax_satang), 0)
+           FROM billing_payment p JOIN billing_bill f ON f.id = p.bill_id
+           WHERE f.organisation_id = %(org)s AND f.reference = cur.reference
+             AND (p.received_at AT TIME ZONE %(tz)s)::date <= i.due_date)
+),
+bill_rank AS (
+    SELECT cur.owner_id,
+           CASE
+               WHEN COALESCE(paid.tax_satang, 0) >= cur.amount_satang THEN 1
+               WHEN missed.bill_id IS NOT NULL OR (pl.id IS NULL AND cur.due_date < %(today)s) THEN 4
+               WHEN COALESCE(paid.tax_satang, 0) > 0 THEN 2
+               ELSE 3
+           END AS rank
+    FROM cur
+    LEFT JOIN paid ON paid.reference = cur.reference
+    LEFT JOIN billing_installmentplan pl ON pl.bill_id = cur.id
+    LEFT JOIN missed ON missed.bill_id = cur.id
+),
+holders AS (
+    SELECT o.parcel_id, o.owner_id FROM registry_ownership o
+    WHERE o.organisation_id = %(org)s AND o.parcel_id IS NOT NULL
+    UNION
+    SELECT bd.parcel_id, o.owner_id
+    FROM registry_ownership o JOIN registry_building bd ON bd.id = o.building_id
+    WHERE o.organisation_id = %(org)s
+    UNION
+    SELECT bd.parcel_id, o.owner_id FROM registry_ownership o
+    JOIN registry_condounit u ON u.id = o.condo_unit_id JOIN registry_building bd ON bd.id = u.building_id
+    WHERE o.organisation_id = %(org)s
+)
+SELECT p.id, COALESCE(MAX(r.rank), 0)
+FROM registry_parcel p
+LEFT JOIN holders h ON h.parcel_id = p.id
+LEFT JOIN bill_rank r ON r.owner_id = h.owner_id
+WHERE p.organisation_id = %(org)s AND p.status = %(active)s
+GROUP BY p.id
+"""
+
+
+def payment_status_by_parcel(
+    *, org: Organisation, tax_year: int, on: dt.date | None = None
+) -> dict[int, str]:
+    """{active parcel id: "paid" / "partly_paid" / "unpaid" / "overdue" / "no_bill"} for the tax year.
+
+    Set-based for the map (one SQL statement; bill_state per bill would be a dozen queries per taxpayer).
+    A parcel's status is the worst of the current, uncancelled bills of its owners for that year.
+    """
+    params = {
+        "org": org.pk,
+        "year": tax_year,
+        "today": on or today(),
+        "tz": settings.TIME_ZONE,
+        "active": Parcel.Status.ACTIVE.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_PARCEL_STATUS_SQL, params)
+        return {parcel_id: _PARCEL_STATUS_BY_RANK[rank].value for parcel_id, rank in cursor.fetchall()}

@@ -1,7 +1,9 @@
 """Collection pages for tax officers and administrators: thin views over services (writes) and selectors.
 
-The counter: find a bill, take money, print the receipt. The back office: bank files, warning letters,
-arrears, the collection dashboard and the daily e-LAAS file. A map of payment status is not built yet.
+The counter: find a bill, take money, print the receipt, grant an extension, use or refund a taxpayer's
+credit. The back office: bank files, warning letters, arrears, the collection dashboard (CSV and Excel) and
+the daily e-LAAS file. Residents: their own bills with the Thai QR and the bill PDF (``my_bills``).
+The payment-status map is apps/maps, fed by selectors.payment_status_by_parcel.
 """
 
 from __future__ import annotations
@@ -17,16 +19,29 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.billing import exports, forms, selectors, services
+from apps.billing import conf, exports, forms, selectors, services
 from apps.billing.errors import BillingError
-from apps.billing.models import BankStatementImport, Bill, Objection, Payment, Receipt, WarningLetter
+from apps.billing.models import (
+    BankStatementImport,
+    Bill,
+    BillExtension,
+    Objection,
+    Payment,
+    Receipt,
+    WarningLetter,
+)
 from apps.billing.pdfs import bill_pdf, receipt_pdf, warning_letters_pdf
+from apps.billing.qr import bill_qr_payload, qr_data_uri
 from apps.core.domain.thai_dates import to_be_year
 from apps.organisations.models import Role
+from apps.registry.models import Owner
 
 FINANCE_ROLES = {Role.TAX_OFFICER, Role.ADMIN}
 # Undoing money (reversal, cancelled bill) needs a second person: the administrator, not the cashier.
 CORRECTION_ROLES = {Role.ADMIN}
+# Paying credit back is money leaving the treasury: the administrator records it, as for a reversal.
+REFUND_ROLES = CORRECTION_ROLES
+RESIDENT_ROLES = {Role.RESIDENT}
 
 
 def _require(request: HttpRequest, roles=FINANCE_ROLES) -> None:
@@ -49,6 +64,18 @@ def _default_year(request: HttpRequest) -> int:
         .values_list("tax_year", flat=True)
     ).first()
     return latest or to_be_year(selectors.today().year)
+
+
+def _baht_text(amount_satang: int) -> str:
+    # As typed into a baht field: no thousands separator, 2 decimals.
+    return f"{amount_satang // 100}.{amount_satang % 100:02d}"
+
+
+def _extension(bill: Bill) -> BillExtension | None:
+    try:
+        return bill.extension
+    except BillExtension.DoesNotExist:
+        return None
 
 
 def _file(content: bytes | str, content_type: str, name: str, *, inline: bool = False) -> HttpResponse:
@@ -89,9 +116,10 @@ def bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bill = _bill(request, pk)
     state = selectors.bill_state(bill=bill)
     today = selectors.today()
+    credit_satang = selectors.owner_credit_satang(org=request.organisation, owner_id=bill.owner_id)
     pay_form = forms.PaymentForm(
         initial={
-            "amount_baht": f"{state.owed.total_satang // 100}.{state.owed.total_satang % 100:02d}",
+            "amount_baht": _baht_text(state.owed.total_satang),
             "idempotency_key": forms.PaymentForm.new_key(),
             "expected_owed_satang": state.owed.total_satang,
         }
@@ -114,9 +142,16 @@ def bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "arrears": selectors.owner_arrears(
             org=request.organisation, owner_id=bill.owner_id, before_year=bill.tax_year
         ),
-        "owner_credit_satang": selectors.owner_credit_satang(
-            org=request.organisation, owner_id=bill.owner_id
-        ),
+        "owner_credit_satang": credit_satang,
+        "credit_form": forms.CreditApplyForm(
+            initial={
+                "amount_baht": _baht_text(min(credit_satang, state.owed.total_satang)),
+                "idempotency_key": forms.new_form_key("credit"),
+            }
+        )
+        if credit_satang > 0 and state.is_payable and state.owed.total_satang > 0
+        else None,
+        "extension": _extension(bill),
         "can_correct": request.membership.role in CORRECTION_ROLES,
         "versions": Bill.objects.filter(organisation=request.organisation, reference=bill.reference).order_by(
             "version"
@@ -175,6 +210,89 @@ def bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
             % {"amount": exports.money(result.payment.credit_satang)},
         )
     return redirect(f"{reverse('billing:bill', args=[result.payment.bill_id])}?receipt={receipt.pk}")
+
+
+@login_required
+@require_POST
+def bill_credit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pay (part of) the bill out of the taxpayer's credit."""
+    _require(request)
+    bill = _bill(request, pk)
+    form = forms.CreditApplyForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("billing:bill", pk=bill.pk)
+    data = form.cleaned_data
+
+    def apply():
+        payment = services.credit_apply(
+            org=request.organisation,
+            bill_id=bill.pk,
+            amount_satang=forms.to_satang(data["amount_baht"]),
+            by=request.user,
+            reason=data["reason"],
+            idempotency_key=data["idempotency_key"],
+        )
+        return _("%(amount)s baht of the taxpayer's credit paid onto this bill.") % {
+            "amount": exports.money(payment.amount_satang)
+        }
+
+    return _after(request, bill.pk, apply)
+
+
+@login_required
+def bill_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grant an extension (s.14) and show what it changes: no penalty, 0.5% a month instead of 1% (s.70)."""
+    _require(request)
+    bill = _bill(request, pk)
+    extension = _extension(bill)
+    form = forms.ExtensionForm(request.POST or None)
+    status = 200
+    until = None
+    if request.method == "POST":
+        if form.is_valid():
+            until = form.cleaned_data["until"]
+            try:
+                services.bill_extension_grant(
+                    org=request.organisation,
+                    bill_id=bill.pk,
+                    until=until,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except BillingError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Extension until %(day)s recorded.") % {"day": until.isoformat()},
+                )
+                return redirect("billing:bill", pk=bill.pk)
+        status = 400
+    else:
+        # "Show the effect" sends only the day (GET): nothing is recorded until the form below is posted.
+        try:
+            until = dt.date.fromisoformat(request.GET.get("until", ""))
+        except ValueError:
+            until = None
+        form = forms.ExtensionForm(initial={"until": until})
+    if extension is not None:
+        until = extension.until
+    effect = None
+    if until is not None and until > bill.due_date:
+        effect = selectors.extension_effect(bill=bill, until=until)
+    context = {
+        "bill": bill,
+        "state": selectors.bill_state(bill=bill),
+        "extension": extension,
+        "form": form,
+        "effect": effect,
+        "until": until,
+        "rates": conf.late_payment_rules(),
+    }
+    return render(request, "billing/extension.html", context, status=status)
 
 
 @login_required
@@ -271,6 +389,68 @@ def bill_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             and _("Bill cancelled.")
         ),
     )
+
+
+@login_required
+@require_GET
+def taxpayer(request: HttpRequest, pk: int) -> HttpResponse:
+    """One taxpayer's bills of every year and their credit: kept, spent on bills, paid back."""
+    _require(request)
+    try:
+        owner = Owner.objects.get(organisation=request.organisation, pk=pk)
+    except Owner.DoesNotExist:
+        raise Http404 from None
+    history = selectors.owner_credit_history(org=request.organisation, owner_id=owner.pk)
+    balance = history.ledger.balance_satang
+    context = {
+        "owner": owner,
+        "states": selectors.owner_bills(org=request.organisation, owner_id=owner.pk),
+        "history": history,
+        "can_refund": request.membership.role in REFUND_ROLES and balance > 0,
+        "refund_form": forms.CreditRefundForm(
+            initial={
+                "amount_baht": _baht_text(max(balance, 0)),
+                "idempotency_key": forms.new_form_key("refund"),
+            }
+        ),
+    }
+    return render(request, "billing/taxpayer.html", context)
+
+
+@login_required
+@require_POST
+def taxpayer_refund(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, REFUND_ROLES)
+    try:
+        owner = Owner.objects.get(organisation=request.organisation, pk=pk)
+    except Owner.DoesNotExist:
+        raise Http404 from None
+    form = forms.CreditRefundForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("billing:taxpayer", pk=owner.pk)
+    data = form.cleaned_data
+    try:
+        refund = services.credit_refund(
+            org=request.organisation,
+            owner_id=owner.pk,
+            amount_satang=forms.to_satang(data["amount_baht"]),
+            method=data["method"],
+            method_reference=data["method_reference"],
+            by=request.user,
+            reason=data["reason"],
+            idempotency_key=data["idempotency_key"],
+        )
+    except BillingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Refund of %(amount)s baht recorded.") % {"amount": exports.money(refund.amount_satang)},
+        )
+    return redirect("billing:taxpayer", pk=owner.pk)
 
 
 @login_required
@@ -457,6 +637,28 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    form = forms.YearForm(request.GET)
+    year = form.cleaned_data["year"] if form.is_valid() else _default_year(request)
+    summary = selectors.collection_summary(org=request.organisation, tax_year=year)
+    content = exports.collection_xlsx(summary, org=request.organisation)
+    return _file(content, exports.XLSX_CONTENT_TYPE, f"collection-{year}.xlsx")
+
+
+@login_required
+@require_GET
+def arrears_xlsx(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    form = forms.YearForm(request.GET)
+    year = form.cleaned_data["year"] if form.is_valid() else _default_year(request)
+    rows = selectors.arrears_list(org=request.organisation, tax_year=year)
+    content = exports.arrears_xlsx(rows, org=request.organisation, tax_year=year)
+    return _file(content, exports.XLSX_CONTENT_TYPE, f"arrears-{year}.xlsx")
+
+
+@login_required
+@require_GET
 def elaas_csv(request: HttpRequest) -> HttpResponse:
     _require(request)
     form = forms.DayForm(request.GET)
@@ -516,3 +718,35 @@ def bills_issue(request: HttpRequest) -> HttpResponse:
     )
     messages.success(request, _("%(count)s bills made from issued assessments.") % {"count": made})
     return redirect(f"{reverse('billing:dashboard')}?year={form.cleaned_data['year']}")
+
+
+# --- residents ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_bills(request: HttpRequest) -> HttpResponse:
+    """The resident's own bills (taxpayers linked to the login by Owner.user): status, owed, Thai QR."""
+    _require(request, RESIDENT_ROLES)
+    rows = []
+    for bill in selectors.bill_list_for_resident(org=request.organisation, user=request.user):
+        state = selectors.bill_state(bill=bill)
+        qr_image = None
+        if state.is_payable and state.owed.total_satang:
+            payload = bill_qr_payload(bill, amount_satang=state.owed.total_satang)
+            qr_image = qr_data_uri(payload) if payload else None
+        rows.append({"state": state, "qr_image": qr_image})
+    response = render(request, "billing/my_bills.html", {"rows": rows, "today": selectors.today()})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def my_bill_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, RESIDENT_ROLES)
+    # Through the resident's own set only: another taxpayer's bill is not found, whatever its number.
+    bill = selectors.bill_list_for_resident(org=request.organisation, user=request.user).filter(pk=pk).first()
+    if bill is None:
+        raise Http404
+    return _file(bill_pdf(bill), "application/pdf", f"bill-{bill.reference}.pdf")

@@ -147,6 +147,15 @@ def bill_extension_grant(
         raise BillingError(BillingErrorCode.REASON_REQUIRED, _("Say why the extension was granted."))
     with transaction.atomic():
         bill = _lock_bill(org, bill_id)
+        if Bill.objects.filter(supersedes=bill).exists():
+            # bill_state reads the extension of the current version only: one on an old version would vanish.
+            raise BillingError(
+                BillingErrorCode.BILL_SUPERSEDED, _("A newer version of this bill exists; extend that one.")
+            )
+        if BillCancellation.objects.filter(bill=bill).exists():
+            raise BillingError(BillingErrorCode.BILL_CANCELLED, _("This bill was cancelled."))
+        if BillExtension.objects.filter(bill=bill).exists():
+            raise BillingError(BillingErrorCode.EXTENSION_EXISTS, _("This bill already has an extension."))
         if until <= bill.due_date:
             raise BillingError(
                 BillingErrorCode.AMOUNT_INVALID, _("An extension must end after the due date.")

@@ -39,6 +39,7 @@ ROLE_NAV = {
     ],
     Role.RESIDENT: [
         (_("My land"), "home"),
+        (_("My bills"), "billing:my-bills"),
         (_("Map"), "map"),
     ],
     Role.ADMIN: [

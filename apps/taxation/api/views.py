@@ -21,6 +21,9 @@ class TaxQuoteApi(APIView):
     """The tax-quote contract over HTTP. Pure: it reads no registry row, so anyone may ask for an estimate."""
 
     permission_classes = [AllowAny]
+    # No session authentication: it would make DRF enforce CSRF by reading request.POST, which a raw JSON body
+    # with no parser turns into a 415. The quote is public and reads no data, so it needs no user.
+    authentication_classes = []
     parser_classes = []  # the body is read raw: JSON floats must be refused, DRF's parser would accept them
 
     @extend_schema(
