@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--parcels", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=None, help="engine processes (default: CPU cores)")
     parser.add_argument("--reseed", action="store_true", help="rebuild the demo even if the count matches")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of the assessment; the fastest is shown")
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB_URL)
@@ -102,9 +103,15 @@ def main() -> None:
     as_of_read_s = time.perf_counter() - started
     print(f"as-of-1-January read (history tables): {as_of_read_s:.2f} s, {len(snap.parcels):,} parcels seen")
 
-    started = time.perf_counter()
-    run = assessment_run(org=org, tax_year=YEAR, registry_now=True, workers=args.workers)
-    run_s = time.perf_counter() - started
+    # The server is shared: say how busy it was, and keep the best of --repeat runs.
+    runs = []
+    for _ in range(args.repeat):
+        load_1min = os.getloadavg()[0]
+        started = time.perf_counter()
+        run = assessment_run(org=org, tax_year=YEAR, registry_now=True, workers=args.workers)
+        runs.append((time.perf_counter() - started, run, load_1min))
+        print(f"run: {runs[-1][0]:.2f} s {run.summary['timings']} (load average before it {load_1min:.1f})")
+    run_s, run, _load = min(runs, key=lambda item: item[0])
 
     from apps.valuation.models import AppraisalRound
 
@@ -117,16 +124,22 @@ def main() -> None:
 
     s = run.summary
     print()
-    print(f"parcels {s['parcels']:,}  buildings {s['buildings']:,}  taxpayers {s['taxpayers']:,}  "
-          f"problems {s['problems']:,} {s['problems_by_kind']}")
-    print(f"total tax {s['total_satang'] / 100:,.2f} baht; by use "
-          + ", ".join(f"{k} {v / 100:,.2f}" for k, v in sorted(s["tax_by_use_satang"].items())))
+    print(
+        f"parcels {s['parcels']:,}  buildings {s['buildings']:,}  taxpayers {s['taxpayers']:,}  "
+        f"problems {s['problems']:,} {s['problems_by_kind']}"
+    )
+    print(
+        f"total tax {s['total_satang'] / 100:,.2f} baht; by use "
+        + ", ".join(f"{k} {v / 100:,.2f}" for k, v in sorted(s["tax_by_use_satang"].items()))
+    )
     print(f"stages: {s['timings']}  (workers: {args.workers or os.cpu_count()})")
     print()
     print(f"{'assessment run (read, engine, write)':<40} {run_s:>8.2f} s")
-    print(f"{'bare SQL pass over the same rows':<40} {bare_s:>8.2f} s   "
-          f"({parcels:,} parcels, {buildings:,} buildings, {owners:,} owners, "
-          f"land {land_baht or 0:,.0f} + buildings {building_baht or 0:,.0f} baht)")
+    print(
+        f"{'bare SQL pass over the same rows':<40} {bare_s:>8.2f} s   "
+        f"({parcels:,} parcels, {buildings:,} buildings, {owners:,} owners, "
+        f"land {land_baht or 0:,.0f} + buildings {building_baht or 0:,.0f} baht)"
+    )
     print(f"{'ratio':<40} {run_s / bare_s:>8.1f} x   goal: run < 20 s")
 
 

@@ -77,8 +77,14 @@ def guess_field_map(source_fields: list[str]) -> dict[str, str]:
 class FeatureValues:
     """Parse one feature's mapped values; collects (code, message) problems instead of raising."""
 
-    def __init__(self, split_width: int) -> None:
+    def __init__(self, split_width: int, mapped: set[str] | None = None) -> None:
         self.split_width = split_width
+        # Only the mapped fields can hold a value: 100,000 rows x 12 targets would mostly look at nothing.
+        self._fields = tuple(
+            (key, max_length)
+            for key, _label, max_length in TARGET_FIELDS
+            if key != "parcel_code" and (mapped is None or key in mapped)
+        )
 
     def parse(self, raw: dict[str, str]) -> tuple[dict, parcel_code.ParcelCode | None, list[tuple[str, str]]]:
         problems: list[tuple[str, str]] = []
@@ -94,9 +100,9 @@ class FeatureValues:
                     _("Parcel code %(code)r is not zone-block-lot like 01A001 or 01A001/1.") % {"code": text},
                 )
             )
-        for key, _label, max_length in TARGET_FIELDS:
+        for key, max_length in self._fields:
             value = (raw.get(key) or "").strip()
-            if key == "parcel_code" or not value:
+            if not value:
                 continue
             if max_length and len(value) > max_length:
                 problems.append(

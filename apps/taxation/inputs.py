@@ -32,6 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import gcd, lcm
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -40,6 +41,15 @@ from django.db import connection
 from django.utils.translation import gettext, gettext_noop
 
 from apps.registry.models import Building, BuildingUse, LandUse, Owner, Ownership, Parcel
+from apps.taxation.domain import (
+    BuildingInput,
+    LandInput,
+    PropertyInput,
+    QuoteInput,
+    Residence,
+    TaxpayerType,
+    Use,
+)
 from apps.valuation.domain.depreciation import Construction
 from apps.valuation.domain.values import building_value, land_value
 from apps.valuation.models import AppraisalRound, BlockLandPrice, BuildingPrice, ParcelLandPrice
@@ -434,7 +444,11 @@ def _building_problems(snap: Snapshot, building: BuildingRow) -> list[Problem]:
     return found
 
 
-# --- one taxpayer's document --------------------------------------------------------------------------------
+# --- one taxpayer's document and typed input ----------------------------------------------------------------
+
+_ENGINE_USES = {use.value: use for use in Use}
+_RESIDENCES = {residence.value: residence for residence in Residence}
+_ONE = Fraction(1)
 
 
 def _decimal_text(value: Decimal) -> str:
@@ -461,10 +475,10 @@ def _split(parts: dict[str, Fraction], value: Fraction, into: dict[str, Fraction
 
 def _building_use_parts(snap: Snapshot, building_id: int) -> dict[str, Fraction]:
     parts: dict[str, Fraction] = {}
-    for code, floor in snap.building_uses.get(building_id, []):
+    for code, floor in snap.building_uses.get(building_id, ()):
         if floor > 0:
             use = BUILDING_USE_TO_ENGINE.get(code, OTHER)
-            parts[use] = parts.get(use, Fraction(0)) + Fraction(floor)
+            parts[use] = parts[use] + Fraction(floor) if use in parts else Fraction(floor)
     return parts
 
 
@@ -472,26 +486,33 @@ def _land_use_parts(snap: Snapshot, parcel_id: int) -> tuple[dict[str, Fraction]
     """Land use parts by area, code 7 spread over the buildings' uses; and the vacant years."""
     parts: dict[str, Fraction] = {}
     vacant_years = 0
-    buildings_mix: dict[str, Fraction] = {}
-    for building in snap.buildings_by_parcel.get(parcel_id, []):
-        for use, weight in _building_use_parts(snap, building.id).items():
-            buildings_mix[use] = buildings_mix.get(use, Fraction(0)) + weight
-    for code, area, since in snap.land_uses.get(parcel_id, []):
+    buildings_mix: dict[str, Fraction] | None = None  # only a mixed or a bare parcel needs it
+
+    def mix() -> dict[str, Fraction]:
+        nonlocal buildings_mix
+        if buildings_mix is None:
+            buildings_mix = {}
+            for building in snap.buildings_by_parcel.get(parcel_id, ()):
+                for use, weight in _building_use_parts(snap, building.id).items():
+                    buildings_mix[use] = buildings_mix.get(use, Fraction(0)) + weight
+        return buildings_mix
+
+    for code, area, since in snap.land_uses.get(parcel_id, ()):
         if area <= 0:
             continue
         use = LAND_USE_TO_ENGINE.get(code, OTHER)
         if use == MIXED:
-            if buildings_mix:
-                _split(buildings_mix, Fraction(area), parts)
+            if mix():
+                _split(mix(), Fraction(area), parts)
             else:
                 parts[OTHER] = parts.get(OTHER, Fraction(0)) + Fraction(area)
             continue
-        parts[use] = parts.get(use, Fraction(0)) + Fraction(area)
+        parts[use] = parts[use] + Fraction(area) if use in parts else Fraction(area)
         if use == VACANT:
             years = snap.tax_year - since + 1 if since else VACANT_CODE_MIN_YEARS.get(code, 1)
             vacant_years = max(vacant_years, years, 1)
     if not parts:
-        parts = dict(buildings_mix)  # bare records: the land serves its buildings (UNCONFIRMED §8)
+        parts = dict(mix())  # bare records: the land serves its buildings (UNCONFIRMED §8)
     return parts, vacant_years
 
 
@@ -506,44 +527,95 @@ def _whole_weights(weights: dict[str, Fraction]) -> dict[str, str]:
     return {use: str(value // factor) for use, value in whole.items()}
 
 
+class TaxpayerInput(NamedTuple):
+    """One taxpayer as the run gives it to the engine: the frozen document, its sources, and the same
+    document already typed (what parse.quote_input_from_document makes of it, without the round trip)."""
+
+    document: dict[str, Any]
+    provenance: dict[str, Any]
+    quote_input: QuoteInput
+
+
+class _ParcelUses(NamedTuple):
+    land_parts: dict[str, Fraction]
+    vacant_years: int
+    building_parts: dict[int, dict[str, Fraction]]  # building id → its own use parts (empty: none recorded)
+
+
+# Per-process memo of the owner-independent part of a parcel, kept for parcels held by more than one owner:
+# their co-owners reuse it instead of splitting the same land and floor areas again. The snapshot does not
+# change during a run; taxpayer_input(cache=None) (tests, one-off callers) computes afresh.
+ParcelCache = dict[int, _ParcelUses]
+
+
+def _parcel_uses(snap: Snapshot, parcel_id: int, cache: ParcelCache | None) -> _ParcelUses:
+    if cache is not None:
+        found = cache.get(parcel_id)
+        if found is not None:
+            return found
+    land_parts, vacant_years = _land_use_parts(snap, parcel_id)
+    building_parts = {
+        building.id: _building_use_parts(snap, building.id)
+        for building in snap.buildings_by_parcel.get(parcel_id, ())
+    }
+    found = _ParcelUses(land_parts, vacant_years, building_parts)
+    if cache is not None and len(snap.parcel_shares.get(parcel_id, ())) + len(building_parts) > 1:
+        cache[parcel_id] = found
+    return found
+
+
+@lru_cache(maxsize=4)
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat()  # the same moment for every taxpayer; zone lookups make it dear
+
+
 def build_document(snap: Snapshot, owner_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """The contract document for one owner, and where each figure came from; raises TaxpayerProblem."""
+    document, provenance, _typed = taxpayer_input(snap, owner_id)
+    return document, provenance
+
+
+def taxpayer_input(snap: Snapshot, owner_id: int, cache: ParcelCache | None = None) -> TaxpayerInput:
+    """:func:`build_document` and the engine's typed input built beside it; raises TaxpayerProblem."""
     individual = snap.owner_types.get(owner_id) == Owner.OwnerType.INDIVIDUAL
     properties: list[dict[str, Any]] = []
+    typed: list[PropertyInput] = []
     sources: list[dict[str, Any]] = []
     homes: list[str] = []
     for parcel_id in sorted(snap.owner_parcels.get(owner_id, ())):
-        built = _property(snap, owner_id, parcel_id, individual)
+        built = _property(snap, owner_id, parcel_id, individual, cache)
         if built is None:
             continue
-        prop, source = built
+        prop, source, prop_input = built
         if prop.get("residence"):
             homes.append(prop["ref"])
         properties.append(prop)
         sources.append(source)
+        typed.append(prop_input)
     if len(homes) > 1:
         raise TaxpayerProblem(
             Problem("two_main_houses", {"owner": owner_id, "parcels": ", ".join(homes)}, owner_id=owner_id)
         )
-    document = {
-        "tax_year": snap.tax_year,
-        "taxpayer": {"type": Owner.OwnerType.INDIVIDUAL if individual else Owner.OwnerType.JURISTIC},
-        "properties": properties,
-    }
-    provenance = {"as_of": snap.as_of.isoformat(), "appraisal_round": snap.round_name, "properties": sources}
-    return document, provenance
+    taxpayer_type = Owner.OwnerType.INDIVIDUAL if individual else Owner.OwnerType.JURISTIC
+    document = {"tax_year": snap.tax_year, "taxpayer": {"type": taxpayer_type}, "properties": properties}
+    provenance = {"as_of": _iso(snap.as_of), "appraisal_round": snap.round_name, "properties": sources}
+    quote_input = QuoteInput(
+        tax_year=snap.tax_year, taxpayer_type=TaxpayerType(taxpayer_type), properties=tuple(typed)
+    )
+    return TaxpayerInput(document, provenance, quote_input)
 
 
-def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool):
+def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool, cache: ParcelCache | None):
     parcel = snap.parcels[parcel_id]
-    land_row = next((row for row in snap.parcel_shares.get(parcel_id, []) if row.owner_id == owner_id), None)
-    land_parts, vacant_years = _land_use_parts(snap, parcel_id)
+    land_row = next((row for row in snap.parcel_shares.get(parcel_id, ()) if row.owner_id == owner_id), None)
+    parcel_uses = _parcel_uses(snap, parcel_id, cache)
+    land_parts = parcel_uses.land_parts
     prop: dict[str, Any] = {"ref": parcel.code}
     source: dict[str, Any] = {"ref": parcel.code, "parcel_id": parcel_id}
     in_house = False
-    valued: list[
-        tuple[dict[str, Fraction], Any]
-    ] = []  # (use parts, value as a thunk: only mixed ones need it)
+    land_input = None
+    # (use parts, value as a thunk: only a property with several uses needs its values to split them)
+    valued: list[tuple[dict[str, Fraction], Any]] = []
     if land_row is not None:
         price, price_source, block_code = snap.land_prices[parcel_id]
         area = _times_share(parcel.area_sq_wa, land_row.share)
@@ -554,6 +626,7 @@ def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool):
             land_price_source=price_source,
             block=block_code,
         )
+        land_input = LandInput(area, price)
         valued.append(
             (
                 land_parts,
@@ -561,8 +634,8 @@ def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool):
             )
         )
         in_house = land_row.in_house
-    buildings, building_sources = [], []
-    for building in snap.buildings_by_parcel.get(parcel_id, []):
+    buildings, building_sources, building_inputs = [], [], []
+    for building in snap.buildings_by_parcel.get(parcel_id, ()):
         own_rows = snap.building_shares.get(building.id)
         # No ownership rows of its own: the building belongs to the land owners.
         row = next((r for r in own_rows if r.owner_id == owner_id), None) if own_rows else land_row
@@ -572,6 +645,7 @@ def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool):
         floor = _times_share(building.floor_area_m2, row.share)
         price = snap.building_prices[building.building_type]
         age = max(0, snap.tax_year - building.year_built_be)
+        construction = Construction(building.construction)
         buildings.append(
             {
                 "floor_area_sqm": _decimal_text(floor),
@@ -589,14 +663,12 @@ def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool):
                 "year_built_be": building.year_built_be,
             }
         )
+        building_inputs.append(BuildingInput(floor, price, construction, age))
         valued.append(
             (
-                _building_use_parts(snap, building.id) or land_parts,
-                lambda floor=floor, price=price, building=building, age=age: building_value(
-                    floor_area_sqm=floor,
-                    price_per_sqm_baht=price,
-                    construction=building.construction,
-                    age_years=age,
+                parcel_uses.building_parts[building.id] or land_parts,
+                lambda floor=floor, price=price, construction=construction, age=age: building_value(
+                    floor_area_sqm=floor, price_per_sqm_baht=price, construction=construction, age_years=age
                 ),
             )
         )
@@ -605,7 +677,9 @@ def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool):
     if buildings:
         prop["buildings"] = buildings
         source["buildings"] = building_sources
-    uses_seen = {use for parts, _value in valued for use, weight in parts.items() if weight > 0}
+    # Every weight in a parts dict is positive (areas and floors above 0, split in proportion), so the keys
+    # are the uses.
+    uses_seen = {use for parts, _value in valued for use in parts}
     if len(uses_seen) == 1:
         uses = {uses_seen.pop(): "1"}  # one use: no need to value anything to split
     else:
@@ -615,8 +689,18 @@ def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool):
                 _split(parts, Fraction(value()), weights)
         uses = _whole_weights(weights) or _whole_weights(land_parts) or {OTHER: "1"}
     prop["uses"] = uses
+    residence = None
     if individual and in_house and buildings and RESIDENTIAL in uses:
-        prop["residence"] = "main_house" if land_row is not None else "building_only"
+        residence = prop["residence"] = "main_house" if land_row is not None else "building_only"
+    vacant_years = 0
     if VACANT in uses:
-        prop["vacant_years"] = vacant_years or 1
-    return prop, source
+        vacant_years = prop["vacant_years"] = parcel_uses.vacant_years or 1
+    prop_input = PropertyInput(
+        ref=parcel.code,
+        use_weights=tuple((_ENGINE_USES[use], Decimal(weight)) for use, weight in uses.items()),
+        land=land_input,
+        buildings=tuple(building_inputs),
+        residence=None if residence is None else _RESIDENCES[residence],
+        vacant_years=vacant_years,
+    )
+    return prop, source, prop_input

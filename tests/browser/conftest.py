@@ -1,5 +1,6 @@
 """Playwright on Debian's Chromium against pytest-django's live_server (never `playwright install`)."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,28 @@ def new_page(browser, live_server, foreign_requests):
     yield make
     for context in contexts:
         context.close()
+    # The test database is flushed right after this; a TRUNCATE racing a tile query the live server is still
+    # answering for a page just closed deadlocks and fails the next test. Wait for the server's queries.
+    _wait_for_other_sessions_to_finish()
+
+
+def _wait_for_other_sessions_to_finish(timeout_s: float = 10.0) -> None:
+    from django.db import connection
+
+    others = (
+        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+        "AND state IN ('active', 'idle in transaction')"
+    )
+    time.sleep(0.3)  # a request accepted just before the page closed may not have reached the DB yet
+    deadline = time.monotonic() + timeout_s
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(f"SELECT count(*) {others}")
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+        # Still busy: answers no page is waiting for any more. End them rather than deadlock the flush.
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
 
 
 def login(page, live_server, username, password=PASSWORD):

@@ -36,18 +36,34 @@ def lat_lon(x_m: float, y_m: float) -> list[float]:
 def mapdata(org, resident):
     TaxMapZoneFactory(organisation=org, zone_no=1, geom=box_m(-200, -200, 300, 300))
     me = OwnerFactory(organisation=org, user=resident, first_name="มานี", last_name="มีนา")
-    mine = ParcelFactory(organisation=org, parcel_code="01A001", geom=box_m(0, 0, 40, 40),
-                         deed_area_sq_wa=Decimal("400"), area_m2=Decimal("1600"))
+    mine = ParcelFactory(
+        organisation=org,
+        parcel_code="01A001",
+        geom=box_m(0, 0, 40, 40),
+        deed_area_sq_wa=Decimal("400"),
+        area_m2=Decimal("1600"),
+    )
     OwnershipFactory(organisation=org, owner=me, parcel=mine)
-    neighbour = ParcelFactory(organisation=org, parcel_code="01A002", geom=box_m(40, 0, 80, 40),
-                              deed_area_sq_wa=Decimal("400"), area_m2=Decimal("1600"))
+    neighbour = ParcelFactory(
+        organisation=org,
+        parcel_code="01A002",
+        geom=box_m(40, 0, 80, 40),
+        deed_area_sq_wa=Decimal("400"),
+        area_m2=Decimal("1600"),
+    )
     other = OwnerFactory(organisation=org, first_name="ชูใจ")
     OwnershipFactory(organisation=org, parcel=neighbour, owner=other)
-    BuildingFactory(organisation=org, parcel=neighbour, building_no=1, house_no="9",
-                    geom=box_m(50, 10, 60, 20))
+    BuildingFactory(
+        organisation=org, parcel=neighbour, building_no=1, house_no="9", geom=box_m(50, 10, 60, 20)
+    )
     Assessment.objects.create(
-        organisation=org, tax_year=2568, owner=me, status="issued", input_document={},
-        result={"lines": [{"refs": ["01A001"], "tax_satang": 123_400}]}, total_satang=123_400,
+        organisation=org,
+        tax_year=2568,
+        owner=me,
+        status="issued",
+        input_document={},
+        result={"lines": [{"refs": ["01A001"], "tax_satang": 123_400}]},
+        total_satang=123_400,
     )
     return {"mine": mine, "neighbour": neighbour}
 
@@ -56,8 +72,13 @@ def open_map(page, live_server, x_m=40, y_m=20, zoom=ZOOM, path="/map/"):
     page.goto(f"{live_server.url}{path}")
     page.wait_for_selector("#map[data-ready]")
     page.evaluate("([ll, z]) => gisMap.map.setView(ll, z, {animate: false})", [lat_lon(x_m, y_m), zoom])
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)
+    wait_for_tiles(page)
+
+
+def wait_for_tiles(page):
+    """Every vector-tile layer on the map has drawn its tiles (clicks hit features only after that)."""
+    page.wait_for_function("() => Object.values(gisMap.grids).every(g => !g || !g._map || !g.isLoading())")
+    page.wait_for_timeout(200)  # the canvas renderer draws on the next animation frame
 
 
 def screen(page, x_m: float, y_m: float) -> tuple[float, float]:
@@ -218,7 +239,10 @@ def test_surveyor_splits_then_merges(new_page, live_server, surveyor, mapdata, o
     assert mapdata["mine"].status == Parcel.Status.RETIRED
     children = list(Parcel.objects.filter(organisation=org, parcel_code__startswith="01A001/"))
     assert len(children) == 2
-    page.wait_for_load_state("networkidle")
+    # The split bumps the layer version: the page fetches the new TileJSON, then reloads the tiles with the
+    # children; only then can they be clicked.
+    page.wait_for_timeout(500)
+    wait_for_tiles(page)
     screenshot(page, "map-surveyor-split")
 
     page.locator('[data-tool="merge"]').click()
@@ -244,8 +268,9 @@ def test_surveyor_meets_a_conflict_and_reverts(new_page, live_server, surveyor, 
     page.locator('[data-tool="reshape"]').click()
     page.wait_for_selector("#edit-form:not([hidden])")
     # Someone else saves the same parcel (version 1) meanwhile.
-    services.parcel_update(org=org, parcel_id=mapdata["mine"].pk, expected_version=1,
-                           geom=box_m(0, 0, 40, 35))
+    services.parcel_update(
+        org=org, parcel_id=mapdata["mine"].pk, expected_version=1, geom=box_m(0, 0, 40, 35)
+    )
     page.locator("#edit-save").click()
     page.wait_for_selector("#map-message.conflict")
     message = page.locator("#map-message").inner_text()

@@ -150,3 +150,18 @@ def test_undo_removes_exactly_the_imported_parcels_unless_edited(org, surveyor, 
     }
     history = Parcel.history.filter(parcel_code="02B003").order_by("history_date")
     assert [h.history_type for h in history] == ["+", "-"]
+
+
+@pytest.mark.django_db
+def test_commit_refuses_when_the_staged_rows_are_not_the_checked_ones(org, surveyor, tmp_path):
+    path = write_layer(
+        tmp_path / "two.gpkg", [lonlat_square(0), lonlat_square(1)], parcel_rows(2), driver="GPKG"
+    )
+    job = _import(org, surveyor, path)
+    assert job.status == ImportJob.Status.VALIDATED, job.message
+    job.staged.filter(feature_no=2).delete()  # as if staging had been lost or half cleaned up
+
+    with pytest.raises(services.ImportRefused):
+        services.job_commit(job=job, by=surveyor)
+    assert not Parcel.objects.filter(organisation=org).exists()  # nothing half-written
+    assert not job.created_parcels.exists()

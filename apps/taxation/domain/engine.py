@@ -305,10 +305,13 @@ def _add_to_buckets(
     order: list,
 ) -> None:
     value = _property_value(prop)
-    weights = [(use, Fraction(weight)) for use, weight in prop.use_weights if weight > 0]
-    total_weight = sum(weight for _, weight in weights)
-    scope = _scope(index, prop, settings.bracket_scope)
+    weights = [(use, weight) for use, weight in prop.use_weights if weight > 0]
     mixed = len(weights) > 1
+    total_weight = _ZERO  # read only when mixed
+    if mixed:
+        weights = [(use, Fraction(weight)) for use, weight in weights]
+        total_weight = sum(weight for _, weight in weights)
+    scope = _scope(index, prop, settings.bracket_scope)
     for use, weight in sorted(weights, key=lambda pair: _USE_ORDER[pair[0]]):
         table = rules.tables[_table_code(use, prop.residence if use is Use.RESIDENTIAL else None)]
         steps = _vacant_steps(prop.vacant_years, tax_year, rules, settings) if use is Use.VACANT else 0
@@ -320,7 +323,8 @@ def _add_to_buckets(
             buckets[key] = bucket
             order.append(key)
         # s.38: the share is exact — never rounded (§8, example 7).
-        bucket.base += value * weight / total_weight
+        # (one use takes the whole value: value x w / w, without the two Fraction operations)
+        bucket.base += value * weight / total_weight if mixed else value
         bucket.mixed_use = bucket.mixed_use or mixed
         if prop.ref not in bucket.refs:
             bucket.refs.append(prop.ref)

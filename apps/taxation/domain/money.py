@@ -15,12 +15,14 @@ from apps.taxation.domain.settings import RoundingMode
 
 def to_satang(amount_baht: Fraction, *, mode: RoundingMode = "half_up", quantum_satang: int = 1) -> int:
     """Round a baht amount to whole multiples of ``quantum_satang`` satang; half-up is half away from zero."""
-    scaled = amount_baht * 100 / quantum_satang
-    sign = -1 if scaled < 0 else 1
-    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
+    # amount x 100 / quantum as one integer ratio, not reduced: whole part and remainder ratio are the same
+    # as the reduced Fraction's, without the gcd of two Fraction operations (run once per printed amount).
+    numerator = amount_baht.numerator * 100
+    denominator = amount_baht.denominator * quantum_satang
+    sign = -1 if numerator < 0 else 1
+    whole, rest = divmod(abs(numerator), denominator)
     if rest:
         twice = 2 * rest
-        denominator = scaled.denominator
         if (
             mode == "up"
             or (mode == "half_up" and twice >= denominator)
@@ -28,6 +30,23 @@ def to_satang(amount_baht: Fraction, *, mode: RoundingMode = "half_up", quantum_
         ):
             whole += 1
     return sign * whole * quantum_satang
+
+
+def baht_text(amount_baht: Fraction, *, mode: RoundingMode = "half_up") -> str:
+    """``satang_text(to_satang(amount_baht, mode=mode))``: an amount shown to the satang (display only).
+
+    The answer prints some ten of these per line for every taxpayer of the yearly run, so the usual case (not
+    negative, half-up) is done here in integers.
+    """
+    numerator = amount_baht.numerator * 100
+    if numerator < 0 or mode != "half_up":
+        return satang_text(to_satang(amount_baht, mode=mode))
+    denominator = amount_baht.denominator
+    whole, rest = divmod(numerator, denominator)
+    if 2 * rest >= denominator:
+        whole += 1
+    baht, satang = divmod(whole, 100)
+    return f"{baht}.{satang:02d}"
 
 
 def satang_text(amount_satang: int) -> str:

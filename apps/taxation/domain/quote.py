@@ -12,7 +12,7 @@ from typing import Any
 
 from apps.taxation.domain.engine import DEFAULT_SETTINGS, assess
 from apps.taxation.domain.model import QuoteLine, QuoteResult
-from apps.taxation.domain.money import decimal_text, satang_text, to_satang
+from apps.taxation.domain.money import baht_text, decimal_text, satang_text, to_satang
 from apps.taxation.domain.parse import quote_input_from_document
 from apps.taxation.domain.rules import RateOverride
 from apps.taxation.domain.settings import EngineSettings
@@ -50,9 +50,11 @@ def result_to_dict(result: QuoteResult, *, settings: EngineSettings = DEFAULT_SE
 
 
 def _line_to_dict(line: QuoteLine, settings: EngineSettings) -> dict[str, Any]:
+    mode = settings.rounding_mode
+
     def money(amount) -> str:
         # Display only: the line's tax was rounded once in the engine; bases and slices show to the satang.
-        return satang_text(to_satang(amount, mode=settings.rounding_mode))
+        return baht_text(amount, mode=mode)
 
     before_satang = to_satang(
         line.tax_before_reductions_baht,

@@ -2,53 +2,64 @@
 
 Stages (each recorded on the AssessmentRun row, which a page can poll):
 1. reading   — six SQL statements pull the registry as it stood (inputs.load_snapshot), checks list problems;
-2. assessing — forked workers build each taxpayer's contract document and call the engine (pure Python, so
-               the two cores of the municipality's server both work; the snapshot is shared copy-on-write);
-3. writing   — one transaction: drafts of the year are deleted, new drafts COPYed in, problems saved. Issued
-               assessments are never touched: a changed taxpayer gets a new draft version beside the
-               issued one, an unchanged one gets nothing (nothing to re-issue).
+2. assessing — forked workers build each taxpayer's contract document, with the engine's typed input built
+               beside it (no parse of our own document), and call the engine (pure Python, so the two cores
+               of the municipality's server both work; the snapshot is shared copy-on-write). Meanwhile the
+               parent COPYs every finished chunk into a session-local staging table, so PostgreSQL parses
+               the JSON while the workers compute instead of after them;
+3. writing   — one transaction: drafts of the year are deleted and the staged rows moved in by one
+               INSERT … SELECT; problems saved. Issued assessments are never touched: a changed taxpayer gets
+               a new draft version beside the issued one, an unchanged one (same document and answer,
+               compared as jsonb in that statement) gets nothing (nothing to re-issue).
 
 Not for a request thread: ATOMIC_REQUESTS would hide the progress and hold a transaction for the whole run;
 the run page starts it in the background (another issue part).
+
+Time on the 2-core server, 100,000 parcels: bench/assessment.py (bench/README.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import multiprocessing
 import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from apps.organisations.models import Organisation
-from apps.taxation.domain import EngineSettings, QuoteInputError, assess
+from apps.taxation.domain import EngineSettings, QuoteInputError, assess, result_to_dict
 from apps.taxation.engine_settings import engine_settings
 from apps.taxation.inputs import (
+    ParcelCache,
     Problem,
     Snapshot,
     TaxpayerProblem,
-    build_document,
     check_snapshot,
     load_snapshot,
     tax_year_as_of,
+    taxpayer_input,
 )
 from apps.taxation.models import Assessment, AssessmentProblem, AssessmentRun
-from apps.taxation.services.engine_io import answer_dict, typed_input
 
 Progress = Callable[[str, int, int], None]
 CHUNK_TAXPAYERS = 400
 INLINE_BELOW_TAXPAYERS = 2000  # forking costs more than it saves for a small organisation (and in tests)
+PROGRESS_EVERY_S = 0.5  # the run page polls every few seconds; an UPDATE per chunk would only add round trips
+STAGING_TABLE = "assessment_run_staging"  # a TEMP table: private to this connection, gone with it
 
 # Set in the parent just before the pool forks; workers read them copy-on-write and never touch the database.
 _SNAPSHOT: Snapshot | None = None
 _SETTINGS: EngineSettings | None = None
+_PARCEL_CACHE: ParcelCache = {}  # each worker fills its own copy (inputs.ParcelCache)
 
 
 def assessment_run(
@@ -77,21 +88,26 @@ def assessment_run(
     try:
         started = time.perf_counter()
         _stage(run, "reading", 0, 0, report)
-        snap = load_snapshot(org_id=org.pk, tax_year=tax_year, as_of=moment)
-        problems, blocked = check_snapshot(snap)
+        with _cycle_collector_paused():
+            snap = load_snapshot(org_id=org.pk, tax_year=tax_year, as_of=moment)
+            problems, blocked = check_snapshot(snap)
         taxpayers = sorted(owner for owner in snap.owner_parcels if owner not in blocked)
         timings["read_s"] = round(time.perf_counter() - started, 3)
 
         started = time.perf_counter()
         _stage(run, "assessing", 0, len(taxpayers), report)
-        results, engine_problems = _assess_all(snap, settings, taxpayers, workers, run, report)
-        problems += engine_problems
-        timings["assess_s"] = round(time.perf_counter() - started, 3)
+        _staging_create()
+        try:
+            results, engine_problems = _assess_all(snap, settings, taxpayers, workers, run, report)
+            problems += engine_problems
+            timings["assess_s"] = round(time.perf_counter() - started, 3)
 
-        started = time.perf_counter()
-        _stage(run, "writing", len(taxpayers), len(taxpayers), report)
-        written, unchanged, previous = _write(org=org, run=run, tax_year=tax_year, results=results)
-        _save_problems(org=org, run=run, problems=problems)
+            started = time.perf_counter()
+            _stage(run, "writing", len(taxpayers), len(taxpayers), report)
+            written, previous = _write(org=org, run=run, tax_year=tax_year)
+            _save_problems(org=org, run=run, problems=problems)
+        finally:
+            _staging_drop()
         timings["write_s"] = round(time.perf_counter() - started, 3)
     except Exception as exc:
         AssessmentRun.objects.filter(pk=run.pk).update(
@@ -105,7 +121,7 @@ def assessment_run(
         blocked=len(blocked & set(snap.owner_parcels)),
         previous=previous,
         written=written,
-        unchanged=unchanged,
+        unchanged=len(results) - written,
         timings=timings,
     )
     AssessmentRun.objects.filter(pk=run.pk).update(
@@ -114,7 +130,7 @@ def assessment_run(
         finished_at=timezone.now(),
         taxpayers_count=len(results),
         drafts_written=written,
-        unchanged_count=unchanged,
+        unchanged_count=len(results) - written,
         problems_count=len(problems),
         total_satang=summary["total_satang"],
         summary=summary,
@@ -131,50 +147,110 @@ def _stage(run: AssessmentRun, stage: str, done: int, total: int, report: Progre
     report(stage, done, total)
 
 
-# --- stage 2: the engine, in parallel -----------------------------------------------------------------------
+@contextmanager
+def _cycle_collector_paused():
+    """The snapshot is a million small objects without reference cycles; the cycle collector would rescan
+    them again and again while they are made (about half the reading stage's CPU) and free nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# --- stage 2: the engine, in parallel, its output staged as it comes ----------------------------------------
+
+_STAGED_COLUMNS = ("owner_id", "input_document", "provenance", "result", "total_satang")
+
+
+def _staging_create() -> None:
+    with connection.cursor() as cursor:
+        # A run that failed earlier on this connection may have left it behind.
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {STAGING_TABLE} (owner_id bigint PRIMARY KEY, input_document jsonb NOT NULL,"
+            " provenance jsonb NOT NULL, result jsonb NOT NULL, total_satang bigint NOT NULL)"
+        )
+
+
+def _staging_drop() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
+    except DatabaseError:
+        pass  # the transaction is already broken and the error on its way up; the table dies with it
+
+
+def _stage_rows(rows: list[tuple]) -> None:
+    """COPY one chunk of (owner id, document, provenance, answer JSON texts, total) into the staging table.
+
+    Each chunk is its own short transaction in autocommit (inside the caller's, under a test), so
+    PostgreSQL parses and stores the JSON while the workers go on computing.
+    """
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {STAGING_TABLE} ({', '.join(_STAGED_COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def _assess_all(snap, settings, taxpayers, workers, run, report):
-    global _SNAPSHOT, _SETTINGS
-    _SNAPSHOT, _SETTINGS = snap, settings
+    """Run the engine over every taxpayer; returns [(owner id, total, stats)] sorted by owner and problems."""
+    global _SNAPSHOT, _SETTINGS, _PARCEL_CACHE
+    _SNAPSHOT, _SETTINGS, _PARCEL_CACHE = snap, settings, {}
     chunks = [taxpayers[i : i + CHUNK_TAXPAYERS] for i in range(0, len(taxpayers), CHUNK_TAXPAYERS)]
     workers = workers or os.cpu_count() or 1
     results: list[tuple] = []
     problems: list[Problem] = []
     done = 0
+    reported = time.monotonic()
+    pool = None
+    # Frozen objects are left out of every later collection: the workers' collector then never walks the
+    # inherited snapshot, which would cost time and copy its pages (copy-on-write) into every worker.
+    gc.freeze()
     try:
         if workers <= 1 or len(taxpayers) < INLINE_BELOW_TAXPAYERS:
             outputs = map(_assess_chunk, chunks)
-            pool = None
         else:
             pool = multiprocessing.get_context("fork").Pool(processes=workers)
             outputs = pool.imap_unordered(_assess_chunk, chunks)
-        for chunk_results, chunk_problems in outputs:
-            results += chunk_results
+        for staged, summed, chunk_problems in outputs:
+            _stage_rows(staged)
+            results += summed
             problems += chunk_problems
-            done += len(chunk_results) + len(chunk_problems)
-            _stage(run, "assessing", done, len(taxpayers), report)
+            done += len(summed) + len(chunk_problems)
+            if time.monotonic() - reported >= PROGRESS_EVERY_S:
+                _stage(run, "assessing", done, len(taxpayers), report)
+                reported = time.monotonic()
         if pool is not None:
             pool.close()
             pool.join()
+            pool = None
     finally:
+        if pool is not None:  # a worker or the staging failed: stop the others instead of leaving them
+            pool.terminate()
+        gc.unfreeze()
         _SNAPSHOT = _SETTINGS = None
+        _PARCEL_CACHE = {}
     results.sort(key=lambda row: row[0])
     return results, problems
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# One encoder for the whole run: json.dumps with options builds a new JSONEncoder on every call.
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _assess_chunk(owner_ids: list[int]) -> tuple[list[tuple], list[Problem]]:
-    """Worker: documents, engine, JSON text — per taxpayer (owner id, document, provenance, answer, stats)."""
-    snap, settings = _SNAPSHOT, _SETTINGS
-    results, problems = [], []
+def _assess_chunk(owner_ids: list[int]) -> tuple[list[tuple], list[tuple], list[Problem]]:
+    """Worker: per taxpayer the rows to stage (JSON text) and what the summary needs (total, stats)."""
+    snap, settings, cache = _SNAPSHOT, _SETTINGS, _PARCEL_CACHE
+    staged, summed, problems = [], [], []
     for owner_id in owner_ids:
         try:
-            document, provenance = build_document(snap, owner_id)
-            answer = answer_dict(assess(typed_input(document), settings=settings), settings=settings)
+            document, provenance, quote_input = taxpayer_input(snap, owner_id, cache)
+            answer = result_to_dict(assess(quote_input, settings=settings), settings=settings)
         except TaxpayerProblem as finding:
             problems.append(finding.problem)
             continue
@@ -193,80 +269,64 @@ def _assess_chunk(owner_ids: list[int]) -> tuple[list[tuple], list[Problem]]:
             by_use[line["use"]] += line["tax_satang"]
             if line["allowance"] != "0.00":
                 allowance_by_table[line["table"]] += int(Decimal(line["allowance"]) * 100)
-        stats = (dict(by_use), dict(allowance_by_table), exempt_lines)
-        results.append(
-            (owner_id, _dumps(document), _dumps(provenance), _dumps(answer), answer["total_satang"], stats)
-        )
-    return results, problems
+        total = answer["total_satang"]
+        staged.append((owner_id, _dumps(document), _dumps(provenance), _dumps(answer), total))
+        summed.append((owner_id, total, (dict(by_use), dict(allowance_by_table), exempt_lines)))
+    return staged, summed, problems
 
 
 # --- stage 3: one transaction of writes ---------------------------------------------------------------------
 
-_COPY_COLUMNS = (
-    "organisation_id",
-    "run_id",
-    "tax_year",
-    "owner_id",
-    "version",
-    "status",
-    "input_document",
-    "provenance",
-    "result",
-    "total_satang",
-    "created_at",
-)
+_INSERT_DRAFTS = f"""
+    INSERT INTO {Assessment._meta.db_table} (organisation_id, run_id, tax_year, owner_id, version, status,
+                                             input_document, provenance, result, total_satang, created_at)
+    SELECT %(org)s, %(run)s, %(year)s, s.owner_id, coalesce(v.version, 0) + 1, %(draft)s,
+           s.input_document, s.provenance, s.result, s.total_satang, %(now)s
+    FROM {STAGING_TABLE} s
+    LEFT JOIN (
+        SELECT owner_id, max(version) AS version FROM {Assessment._meta.db_table}
+        WHERE organisation_id = %(org)s AND tax_year = %(year)s GROUP BY owner_id
+    ) v ON v.owner_id = s.owner_id
+    WHERE NOT EXISTS (  -- the issued notice already says exactly this
+        SELECT 1 FROM {Assessment._meta.db_table} i
+        WHERE i.organisation_id = %(org)s AND i.tax_year = %(year)s AND i.owner_id = s.owner_id
+          AND i.status = %(issued)s AND i.input_document = s.input_document AND i.result = s.result
+    )
+    ORDER BY s.owner_id
+"""  # noqa: S608 - identifiers are ours, values are parameters
 
 
-def _write(*, org, run, tax_year, results) -> tuple[int, int, dict[int, int]]:
-    """Replace the year's drafts; add a version beside changed issued ones.
+def _write(*, org, run, tax_year) -> tuple[int, dict[int, int]]:
+    """Replace the year's drafts with the staged rows; add a version beside changed issued ones.
 
-    Returns (drafts written, unchanged since issue, last year's totals per taxpayer).
+    Returns (drafts written, last year's totals per taxpayer); the staged rows not written are unchanged
+    since issue.
     """
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            # Two runs of one organisation and year would fight over draft versions: the second waits.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [org.pk, tax_year])
-        year = Assessment.objects.filter(organisation=org, tax_year=tax_year)
-        year.filter(status=Assessment.Status.DRAFT).delete()
-        issued = {
-            owner: (document, result)
-            for owner, document, result in year.filter(status=Assessment.Status.ISSUED).values_list(
-                "owner_id", "input_document", "result"
-            )
-        }
-        latest_version: dict[int, int] = {}
-        for owner, version in year.values_list("owner_id", "version"):
-            latest_version[owner] = max(version, latest_version.get(owner, 0))
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Two runs of one organisation and year would fight over draft versions: the second waits.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [org.pk, tax_year])
+        # Plain SQL, not QuerySet.delete(): the ORM would load every draft (three JSON documents each) to
+        # look for protected bills first. A bill is only ever made from an issued assessment, and the
+        # database's own foreign key still refuses a delete that would orphan one.
+        cursor.execute(
+            f"DELETE FROM {Assessment._meta.db_table}"  # noqa: S608 - our table name
+            " WHERE organisation_id = %s AND tax_year = %s AND status = %s",
+            [org.pk, tax_year, Assessment.Status.DRAFT.value],
+        )
         previous = _previous_year_totals(org=org, tax_year=tax_year)
-        now = timezone.now()
-        written = unchanged = 0
-        table = Assessment._meta.db_table
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy,
-        ):
-            for owner_id, document, provenance, result, total, _stats in results:
-                if owner_id in issued and issued[owner_id] == (json.loads(document), json.loads(result)):
-                    unchanged += 1  # the issued notice already says exactly this
-                    continue
-                version = latest_version.get(owner_id, 0) + 1
-                copy.write_row(
-                    (
-                        org.pk,
-                        run.pk,
-                        tax_year,
-                        owner_id,
-                        version,
-                        Assessment.Status.DRAFT.value,
-                        document,
-                        provenance,
-                        result,
-                        total,
-                        now,
-                    )
-                )
-                written += 1
-    return written, unchanged, previous
+        cursor.execute(
+            _INSERT_DRAFTS,
+            {
+                "org": org.pk,
+                "run": run.pk,
+                "year": tax_year,
+                "draft": Assessment.Status.DRAFT.value,
+                "issued": Assessment.Status.ISSUED.value,
+                "now": timezone.now(),
+            },
+        )
+        written = cursor.rowcount
+    return written, previous
 
 
 def _previous_year_totals(*, org, tax_year) -> dict[int, int]:
@@ -309,7 +369,7 @@ def _summary(*, snap, results, problems, blocked, previous, written, unchanged, 
     change = Counter()
     now_total = 0
     seen = set()
-    for owner_id, _doc, _prov, _result, total, (uses, allowance, exempt) in results:
+    for owner_id, total, (uses, allowance, exempt) in results:
         now_total += total
         seen.add(owner_id)
         for use, satang in uses.items():

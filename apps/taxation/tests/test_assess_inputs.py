@@ -15,8 +15,8 @@ from apps.taxation.inputs import (
     TaxpayerProblem,
     build_document,
     check_snapshot,
+    taxpayer_input,
 )
-from apps.taxation.services.engine_io import answer_dict, typed_input
 
 OWNER, OTHER_OWNER = 1, 2
 
@@ -123,15 +123,19 @@ def test_building_without_price_blocks_its_owners():
 
 @pytest.mark.parametrize("share", [Fraction(1), Fraction(1, 3), Fraction(1, 2)])
 @pytest.mark.parametrize("land_use", [1, 4, 5, 6, 7])
-def test_the_fast_engine_doors_equal_the_contract_ones(share, land_use):
+def test_the_typed_input_built_beside_the_document_is_the_contracts_parse_of_it(share, land_use):
     snap = shophouse_snapshot()
     snap.land_uses = {10: [(land_use, Decimal("20"), 2560)]}
     snap.parcel_shares = {10: [ShareRow(OWNER, share, True), ShareRow(OTHER_OWNER, 1 - share, False)]}
     check_snapshot(snap)
-    document, _ = build_document(snap, OWNER)
+    cache: dict = {}
+    document, _, typed = taxpayer_input(snap, OWNER, cache)
 
-    typed = typed_input(document)
     assert typed == quote_input_from_document(document)
+    assert taxpayer_input(snap, OTHER_OWNER, cache).quote_input == quote_input_from_document(
+        build_document(snap, OTHER_OWNER)[0]
+    )  # the co-owner reuses the parcel's cached uses and still gets his own share
     for settings in (EngineSettings(), EngineSettings(rounding_quantum_satang=100)):
-        result = assess(typed, settings=settings)
-        assert answer_dict(result, settings=settings) == result_to_dict(result, settings=settings)
+        assert result_to_dict(assess(typed, settings=settings), settings=settings) == quote(
+            document, settings=settings
+        )
