@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -344,10 +344,7 @@ def bill_objection(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
-    try:
-        objection = Objection.objects.get(organisation=request.organisation, pk=pk)
-    except Objection.DoesNotExist:
-        raise Http404 from None
+    objection = get_object_or_404(Objection, organisation=request.organisation, pk=pk)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the decision and its date."))
@@ -396,10 +393,7 @@ def bill_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def taxpayer(request: HttpRequest, pk: int) -> HttpResponse:
     """One taxpayer's bills of every year and their credit: kept, spent on bills, paid back."""
     _require(request)
-    try:
-        owner = Owner.objects.get(organisation=request.organisation, pk=pk)
-    except Owner.DoesNotExist:
-        raise Http404 from None
+    owner = get_object_or_404(Owner, organisation=request.organisation, pk=pk)
     history = selectors.owner_credit_history(org=request.organisation, owner_id=owner.pk)
     balance = history.ledger.balance_satang
     context = {
@@ -421,10 +415,7 @@ def taxpayer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def taxpayer_refund(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, REFUND_ROLES)
-    try:
-        owner = Owner.objects.get(organisation=request.organisation, pk=pk)
-    except Owner.DoesNotExist:
-        raise Http404 from None
+    owner = get_object_or_404(Owner, organisation=request.organisation, pk=pk)
     form = forms.CreditRefundForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -457,10 +448,7 @@ def taxpayer_refund(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, CORRECTION_ROLES)
-    try:
-        payment = Payment.objects.get(organisation=request.organisation, pk=pk)
-    except Payment.DoesNotExist:
-        raise Http404 from None
+    payment = get_object_or_404(Payment, organisation=request.organisation, pk=pk)
     form = forms.ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _after(
@@ -479,10 +467,7 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def letter_received(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
-    try:
-        letter = WarningLetter.objects.get(organisation=request.organisation, pk=pk)
-    except WarningLetter.DoesNotExist:
-        raise Http404 from None
+    letter = get_object_or_404(WarningLetter, organisation=request.organisation, pk=pk)
     form = forms.ReceivedForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the day the taxpayer received the letter."))
