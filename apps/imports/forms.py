@@ -29,7 +29,8 @@ class ConfigureForm(forms.Form):
     encoding = forms.ChoiceField(label=_("Text encoding"), choices=ENCODING_CHOICES, required=False)
     make_valid = forms.BooleanField(label=_("Repair invalid rings (make valid)"), required=False)
 
-    def __init__(self, *args, job, **kwargs):
+    def __init__(self, *args, job, fields: list[str] | None = None, **kwargs):
+        # ``fields``: the columns of the layer being configured, when it is not the one inspected on upload.
         super().__init__(*args, **kwargs)
         info = job.inspection
         self.fields["layer"].choices = [(name, name) for name in info["layers"]]
@@ -39,7 +40,7 @@ class ConfigureForm(forms.Form):
                 (detected, _("As stated in the file (EPSG:%(srid)s)") % {"srid": detected}),
                 *self.fields["source_srid"].choices,
             ]
-        columns = [("", _("— not in the file —"))] + [(f, f) for f in info["fields"]]
+        columns = [("", _("— not in the file —"))] + [(f, f) for f in (fields or info["fields"])]
         for key, label, _max in TARGET_FIELDS:
             self.fields[f"map_{key}"] = forms.ChoiceField(
                 label=label, choices=columns, required=key == "parcel_code"

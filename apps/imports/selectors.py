@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from apps.organisations.models import Organisation
+from apps.registry.models import Owner, Ownership
 
 from .models import ImportIssue, ImportJob
 
@@ -20,6 +21,19 @@ def import_job_list(*, org: Organisation) -> QuerySet[ImportJob]:
 
 def import_job_get(*, org: Organisation, pk: int) -> ImportJob:
     return ImportJob.objects.select_related("organisation", "created_by").get(organisation=org, pk=pk)
+
+
+def import_owner_counts(*, job: ImportJob) -> dict[str, int]:
+    """Owners created and ownerships written by a committed job: its '+' history rows name it."""
+    reason = f"import {job.pk}"
+    return {
+        "owners": Owner.history.filter(
+            organisation_id=job.organisation_id, history_type="+", history_change_reason=reason
+        ).count(),
+        "ownerships": Ownership.history.filter(
+            organisation_id=job.organisation_id, history_type="+", history_change_reason=reason
+        ).count(),
+    }
 
 
 def import_issue_list(*, job: ImportJob) -> QuerySet[ImportIssue]:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from apps.organisations.models import Organisation
 from apps.registry.geometry import BOUNDARY_TOLERANCE_M
-from apps.registry.models import LandUse, Parcel
+from apps.registry.models import LandUse, Owner, Ownership, Parcel
 
 from . import crs as crs_mod
 from . import readers, validation
@@ -325,11 +325,11 @@ def _stage_batch(job, start, geoms, columns, to_storage, parser, cur, checks: _C
             feature_no = start + i + 1
             raw = dict(zip(targets, row, strict=True))
             values, code, value_problems = parser.parse(raw)
-            problems = [("error", c, m) for c, m in value_problems]
+            problems = [
+                ("warning" if c in validation.WARNING_CODES else "error", c, m) for c, m in value_problems
+            ]
             if i in geometry_problems:
                 problems += geometry_problems[i]
-            if raw.get("owner_name"):
-                values["owner_name"] = raw["owner_name"]
             if code:
                 text_code = code.to_text(split_width=split_width)
                 first = first_feature_of_code.setdefault(text_code, feature_no)
@@ -449,6 +449,56 @@ def _parcels_insert_sql() -> str:
     )
 
 
+def _owners_insert(cur, params: dict) -> None:
+    """The owners the file names that the organisation does not have yet, and one ownership per parcel.
+
+    Owners are matched by ID number within the organisation; an ID seen on several features becomes one
+    owner, named as on its first feature that gives a name. Their '+' history rows carry the reason
+    ``import <job>``, which is how undo tells the owners and ownerships this job created from those that
+    existed before.
+    """
+    columns = validation.owner_column_sql()
+    cur.execute(
+        f"INSERT INTO registry_owner ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT DISTINCT ON (s.values->>'owner_id') {', '.join(columns.values())} "
+        "FROM imports_stagedfeature s WHERE s.job_id = %(job)s AND NOT s.has_error AND s.values ? 'owner_id' "
+        "AND NOT EXISTS (SELECT 1 FROM registry_owner o WHERE o.organisation_id = %(org)s "
+        "AND o.id_number = s.values->>'owner_id') "
+        "ORDER BY s.values->>'owner_id', s.values ? 'owner_first_name' DESC, s.feature_no RETURNING id",
+        params,
+    )
+    owner_ids = [row[0] for row in cur.fetchall()]
+    if owner_ids:
+        _history_insert(
+            cur,
+            Owner,
+            id_sql="SELECT unnest(%(owner_ids)s::bigint[])",
+            params={**params, "owner_ids": owner_ids},
+            history_type="+",
+        )
+    cur.execute(
+        "INSERT INTO registry_ownership (organisation_id, owner_id, parcel_id, building_id, condo_unit_id, "
+        "share_numerator, share_denominator, in_house_registration, since) "
+        "SELECT %(org)s, o.id, p.id, NULL, NULL, coalesce((s.values->>'owner_share_num')::int, 1), "
+        "coalesce((s.values->>'owner_share_den')::int, 1), false, NULL "
+        "FROM imports_stagedfeature s "
+        "JOIN registry_parcel p ON p.organisation_id = %(org)s AND p.parcel_code = s.parcel_code "
+        "JOIN imports_importedparcel l ON l.parcel_id = p.id AND l.job_id = s.job_id "
+        "JOIN registry_owner o ON o.organisation_id = %(org)s AND o.id_number = s.values->>'owner_id' "
+        "WHERE s.job_id = %(job)s AND NOT s.has_error AND s.values ? 'owner_id' RETURNING id",
+        params,
+    )
+    ownership_ids = [row[0] for row in cur.fetchall()]
+    if ownership_ids:
+        _history_insert(
+            cur,
+            Ownership,
+            id_sql="SELECT unnest(%(ownership_ids)s::bigint[])",
+            params={**params, "ownership_ids": ownership_ids},
+            history_type="+",
+        )
+
+
 def job_commit(*, job: ImportJob, by) -> ImportJob:
     """Write the checked features as parcels in one transaction: all of them or none."""
     job.refresh_from_db()
@@ -494,6 +544,8 @@ def job_commit(*, job: ImportJob, by) -> ImportJob:
                     params=params,
                     history_type="+",
                 )
+            if "owner_id" in job.field_map:
+                _owners_insert(cur, params)
             ImportJob.objects.filter(pk=job.pk).update(
                 status=S.COMMITTED, created_count=created, committed_at=timezone.now(), message=""
             )
@@ -519,28 +571,61 @@ def job_commit(*, job: ImportJob, by) -> ImportJob:
 # ------------------------------------------------------------------------------------------- undo
 @transaction.atomic
 def job_undo(*, job: ImportJob, by) -> ImportJob:
-    """Delete exactly the parcels this import created, in one transaction; refused if any changed since."""
+    """Delete exactly what this import created, in one transaction; refused if any of it changed since.
+
+    That is its parcels (with their land uses), the ownerships it wrote on them and the owners it created;
+    owners that were in the registry before the import stay.
+    """
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != S.COMMITTED:
         raise ImportRefused(_("Only a written import can be undone."))
-    params = {"job": job.pk, "user": by.pk, "reason": f"undo import {job.pk}", "since": job.committed_at}
+    params = {
+        "job": job.pk,
+        "org": job.organisation_id,
+        "user": by.pk,
+        "reason": f"undo import {job.pk}",
+        "reason_c": f"import {job.pk}",
+        "since": job.committed_at,
+    }
     parcel_ids = "SELECT parcel_id FROM imports_importedparcel WHERE job_id = %(job)s"
     hist_parcel = Parcel.history.model._meta.db_table
     hist_use = LandUse.history.model._meta.db_table
+    hist_owner = Owner.history.model._meta.db_table
+    hist_ownership = Ownership.history.model._meta.db_table
+    # Rows this job wrote are those whose '+' history row names it (see _owners_insert).
+    ownership_ids = (
+        f"SELECT o.id FROM registry_ownership o WHERE o.parcel_id IN ({parcel_ids}) "  # noqa: S608
+        f"AND EXISTS (SELECT 1 FROM {hist_ownership} h WHERE h.id = o.id AND h.history_type = '+' "
+        "AND h.history_change_reason = %(reason_c)s)"
+    )
+    owner_ids = (
+        f"SELECT o.id FROM registry_owner o WHERE o.organisation_id = %(org)s "  # noqa: S608
+        f"AND EXISTS (SELECT 1 FROM {hist_owner} h WHERE h.id = o.id AND h.history_type = '+' "
+        "AND h.history_change_reason = %(reason_c)s)"
+    )
     with connection.cursor() as cur:
         cur.execute(f"SELECT id FROM registry_parcel WHERE id IN ({parcel_ids}) FOR UPDATE", params)  # noqa: S608
+        cur.execute(f"SELECT id FROM registry_owner WHERE id IN ({owner_ids}) FOR UPDATE", params)  # noqa: S608
         cur.execute(
-            "SELECT count(*) FROM imports_importedparcel l JOIN registry_parcel p ON p.id = l.parcel_id "  # noqa: S608
+            "SELECT (SELECT count(*) FROM imports_importedparcel l "  # noqa: S608
+            "JOIN registry_parcel p ON p.id = l.parcel_id "
             "WHERE l.job_id = %(job)s AND (p.version <> l.version_at_import "
             f"OR EXISTS (SELECT 1 FROM {hist_parcel} h WHERE h.id = p.id AND h.history_type <> '+') "
             f"OR EXISTS (SELECT 1 FROM {hist_use} h WHERE h.parcel_id = p.id AND h.history_date > %(since)s "
-            "AND (h.history_type <> '+' OR h.history_change_reason IS DISTINCT FROM %(reason_c)s)))",
-            {**params, "reason_c": f"import {job.pk}"},
+            "AND (h.history_type <> '+' OR h.history_change_reason IS DISTINCT FROM %(reason_c)s))))"
+            f" + (SELECT count(*) FROM {hist_ownership} h WHERE h.id IN ({ownership_ids}) "
+            "AND h.history_type <> '+')"
+            f" + (SELECT count(DISTINCT h.id) FROM {hist_owner} h WHERE h.id IN ({owner_ids}) "
+            "AND h.history_type <> '+')",
+            params,
         )
         edited = cur.fetchone()[0]
         cur.execute(
             f"SELECT (SELECT count(*) FROM registry_building WHERE parcel_id IN ({parcel_ids})) "  # noqa: S608
-            f"+ (SELECT count(*) FROM registry_ownership WHERE parcel_id IN ({parcel_ids})) "
+            f"+ (SELECT count(*) FROM registry_ownership WHERE parcel_id IN ({parcel_ids}) "
+            f"AND id NOT IN ({ownership_ids})) "
+            f"+ (SELECT count(*) FROM registry_ownership WHERE owner_id IN ({owner_ids}) "
+            f"AND id NOT IN ({ownership_ids})) "
             f"+ (SELECT count(*) FROM registry_parcellineage WHERE parent_id IN ({parcel_ids}) "
             f"OR child_id IN ({parcel_ids}))",
             params,
@@ -549,12 +634,17 @@ def job_undo(*, job: ImportJob, by) -> ImportJob:
         if edited or linked:
             raise ImportRefused(
                 _(
-                    "This import cannot be undone: %(edited)s of its parcels were edited since, and "
-                    "%(linked)s "
-                    "buildings, ownerships or splits now refer to them."
+                    "This import cannot be undone: %(edited)s of its parcels or owners were edited since, "
+                    "and %(linked)s buildings, ownerships or splits now refer to them."
                 )
                 % {"edited": edited, "linked": linked}
             )
+        # Materialised first: once the ownerships are gone, they can no longer tell which owners were ours.
+        cur.execute(owner_ids, params)
+        params["owner_ids"] = [row[0] for row in cur.fetchall()]
+        created_owners = "SELECT unnest(%(owner_ids)s::bigint[])"
+        _history_insert(cur, Ownership, id_sql=ownership_ids, params=params, history_type="-")
+        cur.execute(f"DELETE FROM registry_ownership WHERE id IN ({ownership_ids})", params)  # noqa: S608
         use_ids = f"SELECT id FROM registry_landuse WHERE parcel_id IN ({parcel_ids})"  # noqa: S608
         _history_insert(cur, LandUse, id_sql=use_ids, params=params, history_type="-")
         _history_insert(cur, Parcel, id_sql=parcel_ids, params=params, history_type="-")
@@ -564,6 +654,8 @@ def job_undo(*, job: ImportJob, by) -> ImportJob:
             "DELETE FROM registry_parcel WHERE id IN (SELECT parcel_id FROM gone)",
             params,
         )
+        _history_insert(cur, Owner, id_sql=created_owners, params=params, history_type="-")
+        cur.execute(f"DELETE FROM registry_owner WHERE id IN ({created_owners})", params)  # noqa: S608
     job.status = S.UNDONE
     job.undone_at = timezone.now()
     job.undone_by = by

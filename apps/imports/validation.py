@@ -15,8 +15,8 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.registry.domain import codes, parcel_code, units
-from apps.registry.models import Parcel
+from apps.registry.domain import codes, owner_id, parcel_code, units
+from apps.registry.models import Owner, Parcel
 
 # Target fields of the parcel layer: (key, label, max length or None). parcel_code is the one required.
 TARGET_FIELDS: tuple[tuple[str, object, int | None], ...] = (
@@ -31,7 +31,12 @@ TARGET_FIELDS: tuple[tuple[str, object, int | None], ...] = (
     ("road", gettext_lazy("Road"), 120),
     ("village_no", gettext_lazy("Village no. (Moo)"), None),
     ("land_use", gettext_lazy("Land use code (1-9)"), None),
-    ("owner_name", gettext_lazy("Owner name (shown in the report only)"), None),
+    ("owner_id", gettext_lazy("Owner ID number (13 digits)"), None),
+    ("owner_title", gettext_lazy("Owner title (นาย, นาง, …)"), 40),
+    ("owner_first_name", gettext_lazy("Owner first name / juristic name"), 200),
+    ("owner_last_name", gettext_lazy("Owner last name"), 120),
+    ("owner_name", gettext_lazy("Owner full name in one column (title, first and last name)"), None),
+    ("owner_share", gettext_lazy("Owner's share (1/2, or 1 for the whole parcel)"), None),
 )
 TARGET_KEYS = tuple(key for key, _label, _max in TARGET_FIELDS)
 REQUIRED_TARGETS = ("parcel_code",)
@@ -58,7 +63,48 @@ _SYNONYMS = {
     "road": {"road", "road_name", "ถนน"},
     "village_no": {"village_no", "moo", "moo_no", "หมู่", "หมู่ที่"},
     "land_use": {"land_use", "use", "use_code", "landuse", "การใช้ประโยชน์"},
-    "owner_name": {"owner_name", "owner", "name", "ชื่อเจ้าของ", "เจ้าของ"},
+    "owner_name": {"owner_name", "owner", "name", "ชื่อเจ้าของ", "เจ้าของ", "ชื่อ-สกุล"},
+    "owner_id": {"owner_id", "id_number", "pid", "citizen_id", "id_card", "เลขประจำตัวประชาชน", "เลขบัตร"},
+    "owner_title": {"owner_title", "title", "prefix", "คำนำหน้า", "คำนำหน้าชื่อ"},
+    "owner_first_name": {"owner_first_name", "first_name", "fname", "ชื่อ"},
+    "owner_last_name": {"owner_last_name", "last_name", "lname", "surname", "นามสกุล"},
+    "owner_share": {"owner_share", "share", "ส่วน", "สัดส่วน"},
+}
+# Titles written before a Thai name with no space (นายสมชาย): longest first, so นางสาว wins over นาง.
+THAI_TITLES = tuple(
+    sorted(
+        (
+            "นาย",
+            "นาง",
+            "นางสาว",
+            "น.ส.",
+            "เด็กชาย",
+            "เด็กหญิง",
+            "ด.ช.",
+            "ด.ญ.",
+            "Mr.",
+            "Mrs.",
+            "Ms.",
+            "Miss",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+# Issue codes that are warnings: the feature is imported anyway.
+WARNING_CODES = frozenset({"owner_without_id"})
+_OWNER_ID_MESSAGES = {
+    owner_id.OwnerIdErrorCode.EMPTY: gettext_lazy("The owner ID number is empty."),
+    owner_id.OwnerIdErrorCode.INVALID_LENGTH: gettext_lazy("The owner ID number must have 13 digits."),
+    owner_id.OwnerIdErrorCode.INVALID_FORMAT: gettext_lazy(
+        "The owner ID number may contain only digits, spaces and hyphens."
+    ),
+    owner_id.OwnerIdErrorCode.INVALID_COMPONENT: gettext_lazy(
+        "The owner ID number cannot start with this digit."
+    ),
+    owner_id.OwnerIdErrorCode.INVALID_CHECKSUM: gettext_lazy(
+        "The check digit of the owner ID number is wrong."
+    ),
 }
 _LAND_USE_CODES = {code for code, _th, _en in codes.LAND_USES}
 
@@ -83,8 +129,9 @@ class FeatureValues:
         self._fields = tuple(
             (key, max_length)
             for key, _label, max_length in TARGET_FIELDS
-            if key != "parcel_code" and (mapped is None or key in mapped)
+            if key not in _SEPARATE and (mapped is None or key in mapped)
         )
+        self._owner = mapped is None or bool(mapped & set(_OWNER_KEYS))
 
     def parse(self, raw: dict[str, str]) -> tuple[dict, parcel_code.ParcelCode | None, list[tuple[str, str]]]:
         problems: list[tuple[str, str]] = []
@@ -140,7 +187,97 @@ class FeatureValues:
                 out[key] = number
             else:
                 out[key] = value
+        if self._owner:
+            problems += owner_values(raw, out)
         return out, code, problems
+
+
+_OWNER_KEYS = ("owner_id", "owner_title", "owner_first_name", "owner_last_name", "owner_name", "owner_share")
+# Parsed by owner_values (or, for the parcel code, first): not by the generic per-field loop.
+_SEPARATE = ("parcel_code", *_OWNER_KEYS)
+
+
+def split_thai_name(full: str) -> tuple[str, str, str]:
+    """(title, first, last) from one column: the title is a known prefix, the rest splits on its first space.
+
+    ``นายสมชาย ใจดี`` → (นาย, สมชาย, ใจดี); ``นาง สมศรี มีนา`` → (นาง, สมศรี, มีนา); no title → ("", …).
+    """
+    text = " ".join(full.split())
+    title = next((t for t in THAI_TITLES if text.startswith(t) and len(text) > len(t)), "")
+    first, _space, last = text[len(title) :].strip().partition(" ")
+    return title, first, last
+
+
+def owner_values(raw: dict[str, str], out: dict) -> list[tuple[str, str]]:
+    """Put the owner's parsed values in ``out`` (owner_* keys); return the problems, warnings by code."""
+    problems: list[tuple[str, str]] = []
+    number = (raw.get("owner_id") or "").strip()
+    title = (raw.get("owner_title") or "").strip()
+    first = (raw.get("owner_first_name") or "").strip()
+    last = (raw.get("owner_last_name") or "").strip()
+    full = (raw.get("owner_name") or "").strip()
+    # A juristic person (its number starts with 0) keeps its whole name: บริษัท ทรายทอง จำกัด has no last name.
+    if full and not first and number.startswith("0"):
+        first = full
+    elif full and not first:
+        full_title, first, full_last = split_thai_name(full)
+        title, last = title or full_title, last or full_last
+    share = (raw.get("owner_share") or "").strip()
+    if not number:
+        if first or full:
+            out["owner_name"] = full or " ".join(p for p in (f"{title}{first}", last) if p)
+            problems.append(
+                (
+                    "owner_without_id",
+                    _("The owner has no ID number: the parcel is imported without an owner."),
+                )
+            )
+        return problems
+    try:
+        if number.startswith("0"):
+            out["owner_id"] = owner_id.validate_juristic_id(number)
+            out["owner_type"] = "juristic"
+        else:
+            out["owner_id"] = owner_id.validate_personal_id(number)
+            out["owner_type"] = "individual"
+    except owner_id.OwnerIdError as exc:
+        # PDPA: the number itself is never repeated in the report.
+        return [*problems, ("bad_owner_id", str(_OWNER_ID_MESSAGES[exc.code]))]
+    for key, value, max_length in (
+        ("owner_title", title, 40),
+        ("owner_first_name", first, 200),
+        ("owner_last_name", last, 120),
+    ):
+        if len(value) > max_length:
+            problems.append(
+                (
+                    "value_too_long",
+                    _("%(field)s is longer than %(max)s characters.") % {"field": key, "max": max_length},
+                )
+            )
+        elif value:
+            out[key] = value
+    if share:
+        parsed = _share(share)
+        if parsed is None:
+            problems.append(
+                (
+                    "bad_owner_share",
+                    _("Share %(value)r is not a fraction between 0 and 1 like 1/2.") % {"value": share},
+                )
+            )
+        else:
+            out["owner_share_num"], out["owner_share_den"] = parsed
+    return problems
+
+
+def _share(text: str) -> tuple[int, int] | None:
+    numerator, slash, denominator = text.replace(" ", "").partition("/")
+    num = _int(numerator)
+    den = _int(denominator) if slash else 1
+    if num is None or den is None or not 1 <= num <= den or den > 1_000_000:
+        return None
+    return num, den
 
 
 def _int(value: str) -> int | None:
@@ -181,6 +318,7 @@ def sql_validate(*, job, duplicated_firsts: list[int]) -> None:
         "dup_file": _("The parcel code appears more than once in the file."),
         "dup_registry": _("A parcel with this code is already in the registry."),
         "overlap": _("Overlaps existing parcels (code, m²): "),
+        "owner_without_name": _("The owner ID number is not in the registry and the feature gives no name."),
     }
     with connection.cursor() as cur:
         # Fresh COPYed rows have no statistics; without them the planner picks nested loops over 100k rows.
@@ -215,10 +353,24 @@ def sql_validate(*, job, duplicated_firsts: list[int]) -> None:
             ),
             {**params, "m": msg["overlap"]},
         )
+        # An ID the registry does not know yet needs a name to create the owner with.
+        cur.execute(
+            _issues_sql(
+                "SELECT s.job_id, s.feature_no, 'error', 'owner_without_name', %(m)s "
+                "FROM imports_stagedfeature s WHERE s.job_id = %(job)s AND s.values ? 'owner_id' "
+                "AND NOT s.values ? 'owner_first_name' AND NOT EXISTS (SELECT 1 FROM registry_owner o "
+                "WHERE o.organisation_id = %(org)s AND o.id_number = s.values->>'owner_id') "
+                # … unless another feature of the file names the same ID: the owner is created from that one.
+                "AND NOT EXISTS (SELECT 1 FROM imports_stagedfeature n WHERE n.job_id = s.job_id "
+                "AND n.values->>'owner_id' = s.values->>'owner_id' AND n.values ? 'owner_first_name')"
+            ),
+            {**params, "m": msg["owner_without_name"]},
+        )
         cur.execute(
             "UPDATE imports_stagedfeature s SET has_error = true FROM imports_importissue i "
             "WHERE s.job_id = %(job)s AND i.job_id = s.job_id AND i.feature_no = s.feature_no "
-            "AND i.severity = 'error' AND i.code IN ('duplicate_in_file', 'duplicate_in_registry') "
+            "AND i.severity = 'error' "
+            "AND i.code IN ('duplicate_in_file', 'duplicate_in_registry', 'owner_without_name') "
             "AND NOT s.has_error",
             params,
         )
@@ -263,6 +415,8 @@ def parcel_column_sql() -> dict[str, str]:
         "updated_at": "now()",
         "sheet_utm2": "NULL",
         "sheet_scale": "NULL",
+        # A s.8 exemption is the tax officer's decision, never a column of a surveyor's file.
+        "exempt_ground": "NULL",
     }
     for name in ("document_no", "land_no", "survey_page", "volume", "page", "house_no", "road"):
         exprs[name] = f"coalesce(s.values->>'{name}', '')"
@@ -272,4 +426,27 @@ def parcel_column_sql() -> dict[str, str]:
     missing = [c for c in columns if c not in exprs]
     if missing:
         raise RuntimeError(f"imports: no value for new registry_parcel columns {missing}")
+    return {c: exprs[c] for c in columns}
+
+
+def owner_column_sql() -> dict[str, str]:
+    """SQL expression for each registry_owner column, from staging row ``s`` (as parcel_column_sql)."""
+    exprs = {
+        "organisation_id": "%(org)s",
+        "owner_type": "s.values->>'owner_type'",
+        "id_number": "s.values->>'owner_id'",
+        "title": "coalesce(s.values->>'owner_title', '')",
+        "first_name": "s.values->>'owner_first_name'",
+        "last_name": "coalesce(s.values->>'owner_last_name', '')",
+        "address_moo": "NULL",
+        "user_id": "NULL",
+    }
+    for name in ("address_house_no", "address_road", "address_subdistrict", "address_district"):
+        exprs[name] = "''"
+    for name in ("address_province", "address_postcode", "phone"):
+        exprs[name] = "''"
+    columns = [f.column for f in Owner._meta.concrete_fields if f.column != "id"]
+    missing = [c for c in columns if c not in exprs]
+    if missing:
+        raise RuntimeError(f"imports: no value for new registry_owner columns {missing}")
     return {c: exprs[c] for c in columns}

@@ -94,12 +94,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "make_valid": job.make_valid,
         }
         initial.update({f"map_{k}": v for k, v in (job.field_map or {}).items()})
-        context["configure_form"] = ConfigureForm(job=job, initial=initial)
+        context["configure_form"] = ConfigureForm(job=job, fields=preview["fields"], initial=initial)
         context["preview"] = preview
     if job.status == ImportJob.Status.VALIDATED:
         context["commit_form"] = CommitForm()
         context["issues"] = selectors.import_issue_list(job=job)[:ISSUES_ON_PAGE]
         context["map_features"] = selectors.import_preview_geojson(job=job)
+    if job.status == ImportJob.Status.COMMITTED and "owner_id" in job.field_map:
+        context["owner_counts"] = selectors.import_owner_counts(job=job)
     if job.status in (ImportJob.Status.COMMITTED, ImportJob.Status.UNDONE, ImportJob.Status.FAILED):
         context["issues"] = selectors.import_issue_list(job=job)[:ISSUES_ON_PAGE]
     return render(request, "imports/detail.html", context)
@@ -109,13 +111,22 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_configure(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    form = ConfigureForm(request.POST, job=job)
+    preview = job.inspection
+    wanted_layer = request.POST.get("layer") or None
+    if wanted_layer and wanted_layer != preview["layer"] and wanted_layer in preview["layers"]:
+        # Another layer of a GeoPackage has its own columns: the mapping is checked against those.
+        try:
+            preview = services.job_preview(job=job, layer=wanted_layer)
+        except readers.ImportRejected as exc:
+            messages.error(request, exc.message)
+            return redirect("imports:detail", pk=job.pk)
+    form = ConfigureForm(request.POST, job=job, fields=preview["fields"])
     if not form.is_valid():
         messages.error(request, _("Check the choices below."))
         return render(
             request,
             "imports/detail.html",
-            {"job": job, "S": ImportJob.Status, "configure_form": form, "preview": job.inspection},
+            {"job": job, "S": ImportJob.Status, "configure_form": form, "preview": preview},
             status=400,
         )
     try:
@@ -155,7 +166,9 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     try:
         services.job_undo(job=job, by=request.user)
-        messages.success(request, _("The import was undone: its parcels were removed."))
+        messages.success(
+            request, _("The import was undone: its parcels, ownerships and new owners were removed.")
+        )
     except services.ImportRefused as exc:
         messages.error(request, exc.message)
     return redirect("imports:detail", pk=job.pk)

@@ -32,13 +32,18 @@ ROLE_PERMISSIONS = {
     Role.TAX_OFFICER: lambda: (
         _view_all(("registry", "assets", "valuation"))
         + _perms("registry", _REGISTRY_RECORDS, ("add", "change"))
-        + _perms("valuation", ["appraisalround", "blocklandprice"], ("add", "change"))
+        + _perms("valuation", ["appraisalround", "blocklandprice", "parcellandprice", "buildingprice"],
+                 ("add", "change"))
+        + _perms("taxation", ["rateordinance"], ("view", "add", "change"))
+        + _perms("taxation", ["assessment", "assessmentrun", "assessmentproblem"], ("view",))
     ),
     Role.RESIDENT: lambda: [],
     Role.ADMIN: lambda: [
         (p.content_type.app_label, p.codename)
         for p in Permission.objects.filter(
-            content_type__app_label__in=("registry", "assets", "valuation", "organisations", "auth")
+            content_type__app_label__in=(
+                "registry", "assets", "valuation", "taxation", "organisations", "auth",
+            )
         ).exclude(content_type__model__in=("permission", "group", "organisation"))
     ],
 }

@@ -114,6 +114,7 @@ class ParcelAdmin(OrgScopedGeoAdmin):
         ]}),
         (_("Map sheet"), {"fields": ["sheet_utm1", "sheet_utm2", "sheet_utm3", "sheet_utm4", "sheet_scale"]}),
         (_("Address"), {"fields": ["house_no", "road"]}),
+        (_("Land and building tax"), {"fields": ["exempt_ground"]}),
         (_("Boundary"), {"fields": [
             "geom", "geometry_source", "area_m2", "version", "created_at", "updated_at",
         ]}),

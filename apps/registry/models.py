@@ -148,6 +148,28 @@ class Parcel(OrgScoped):
     )
     house_no = models.CharField(_("address no."), max_length=20, blank=True)
     road = models.CharField(_("road"), max_length=120, blank=True)
+    # s.8 of the Land and Building Tax Act (land-building-tax.md §5.1): the ground on which the parcel and
+    # its buildings are exempt outright; the codes are the ones the tax engine accepts (s8(1) … s8(12)).
+    exempt_ground = models.CharField(
+        _("tax exemption (s.8)"),
+        max_length=6,
+        null=True,
+        blank=True,
+        choices=[
+            ("s8(1)", _("s.8(1) state property used for public purposes")),
+            ("s8(2)", _("s.8(2) United Nations or international organisation")),
+            ("s8(3)", _("s.8(3) embassy or consulate")),
+            ("s8(4)", _("s.8(4) Thai Red Cross")),
+            ("s8(5)", _("s.8(5) religious property, not for profit")),
+            ("s8(6)", _("s.8(6) public cemetery or crematorium")),
+            ("s8(7)", _("s.8(7) foundation or charity named by the Minister")),
+            ("s8(8)", _("s.8(8) private property lent for public use")),
+            ("s8(9)", _("s.8(9) condominium common property")),
+            ("s8(10)", _("s.8(10) public utility of a land allocation")),
+            ("s8(11)", _("s.8(11) public utility of an industrial estate")),
+            ("s8(12)", _("s.8(12) other property named by ministerial regulation")),
+        ],
+    )
 
     geom = models.MultiPolygonField(_("boundary"), srid=STORAGE_SRID)
     area_m2 = models.DecimalField(

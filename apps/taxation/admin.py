@@ -1,10 +1,11 @@
-"""Assessments are read in the admin, never edited there: a run writes them and issuing freezes them."""
+"""Assessments are read in the admin, never edited there: a run writes them and issuing freezes them.
+Rate ordinances are entered here (with their history), one table per year."""
 
 from django.contrib import admin
 
-from apps.core.admin_mixins import OrgScopedAdminMixin
+from apps.core.admin_mixins import OrgScopedAdmin, OrgScopedAdminMixin
 
-from .models import Assessment, AssessmentProblem, AssessmentRun
+from .models import Assessment, AssessmentProblem, AssessmentRun, RateOrdinance
 
 
 class _ReadOnlyOrgAdmin(OrgScopedAdminMixin, admin.ModelAdmin):
@@ -45,3 +46,10 @@ class AssessmentProblemAdmin(_ReadOnlyOrgAdmin):
     list_display = ["run", "kind", "parcel", "building", "owner"]
     list_filter = ["kind"]
     list_select_related = ["run", "parcel", "building", "owner"]
+
+
+@admin.register(RateOrdinance)
+class RateOrdinanceAdmin(OrgScopedAdmin):
+    list_display = ["tax_year", "table", "reference"]
+    list_filter = ["tax_year", "table"]
+    search_fields = ["reference"]

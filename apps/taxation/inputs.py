@@ -22,7 +22,14 @@ Choices made here (land-building-tax.md section in brackets; UNCONFIRMED ones ar
   alone (s.41);
 - vacant years = tax year − LandUse.vacant_since_year_be + 1, or the code's minimum (6 → 1, 8 → 3, 9 → 6);
 - building age = tax year − year built (both B.E.), never below 0 (UNCONFIRMED §9.4);
-- adjoining parcels are NOT grouped yet (s.42 para 2 needs a topology pass); each parcel is its own base.
+- adjoining parcels (s.42 para 2, §9.2/§14.3): parcels wholly held by one owner (one ownership row of 1/1)
+  that share an edge (ST_Touches with a shared boundary of length > 0; a corner alone is not enough) form
+  one ``adjoining_group``, named after its lowest parcel code; the engine values the group as one base.
+  The geometry is the parcels' current one (a boundary edit is rare and leaves the id; a split or merge
+  makes new parcels, which the snapshot does not hold). Parcels touching only through slivers or gaps of
+  digitising are not joined (UNCONFIRMED: a snapping tolerance);
+- s.8 exemptions: Parcel.exempt_ground (s8(1) … s8(12)) goes into the property's ``exempt``: the parcel
+  and the buildings on it are listed, valued at nothing, and never part of an adjoining group.
 """
 
 from __future__ import annotations
@@ -112,6 +119,10 @@ PROBLEM_MESSAGES = {
         "Owner %(owner)s is named in the house registration of more than one home: %(parcels)s."
     ),
     "engine_refused": gettext_noop("Owner %(owner)s: the tax engine refused the input: %(error)s"),
+    "rate_ordinance_refused": gettext_noop(
+        "Rate ordinance %(ordinance)s, table %(table)s of %(year)s, breaks the Act and was not applied"
+        " (the Royal Decree's rates were used): %(error)s"
+    ),
 }
 
 
@@ -150,6 +161,7 @@ class ParcelRow(NamedTuple):
     zone_no: int
     block_letter: str
     area_sq_wa: Decimal | None  # deed area, else map area / 4
+    exempt_ground: str | None = None  # s.8 ground, "s8(5)"
 
 
 class BuildingRow(NamedTuple):
@@ -187,6 +199,7 @@ class Snapshot:
     block_codes: dict[int, str] = field(default_factory=dict)
     building_prices: dict[str, Decimal] = field(default_factory=dict)
     owner_parcels: dict[int, set[int]] = field(default_factory=dict)  # filled by check_snapshot
+    adjoining_groups: dict[int, str] = field(default_factory=dict)  # parcel id → group name (s.42 para 2)
 
 
 def _as_of_rows(model, columns: list[str], *, org_id: int, as_of: dt.datetime | None) -> list[tuple]:
@@ -234,16 +247,26 @@ def appraisal_round_for(*, org_id: int, tax_year: int) -> AppraisalRound | None:
 
 def load_snapshot(*, org_id: int, tax_year: int, as_of: dt.datetime | None) -> Snapshot:
     snap = Snapshot(tax_year=tax_year, as_of=as_of or dt.datetime.now(tz=BANGKOK))
-    for pid, code, block_id, zone_no, letter, status, deed, area_m2 in _as_of_rows(
+    for pid, code, block_id, zone_no, letter, status, deed, area_m2, exempt in _as_of_rows(
         Parcel,
-        ["id", "parcel_code", "block_id", "zone_no", "block_letter", "status", "deed_area_sq_wa", "area_m2"],
+        [
+            "id",
+            "parcel_code",
+            "block_id",
+            "zone_no",
+            "block_letter",
+            "status",
+            "deed_area_sq_wa",
+            "area_m2",
+            "exempt_ground",
+        ],
         org_id=org_id,
         as_of=as_of,
     ):
         if status != Parcel.Status.ACTIVE:
             continue
         area = deed if deed is not None else (area_m2 / 4 if area_m2 is not None else None)
-        snap.parcels[pid] = ParcelRow(pid, code, block_id, zone_no, letter, area)
+        snap.parcels[pid] = ParcelRow(pid, code, block_id, zone_no, letter, area, exempt or None)
 
     for parcel_id, use_code, area, since in _as_of_rows(
         LandUse, ["parcel_id", "use_code", "area_sq_wa", "vacant_since_year_be"], org_id=org_id, as_of=as_of
@@ -299,8 +322,62 @@ def load_snapshot(*, org_id: int, tax_year: int, as_of: dt.datetime | None) -> S
             snap.building_shares.setdefault(building_id, []).append(row)
         # condominium units: no unit price table yet (see the report); their ownerships are not assessed.
 
+    _load_adjoining(snap, org_id=org_id)
     _load_prices(snap, org_id=org_id)
     return snap
+
+
+_ADJOINING_SQL = f"""
+    WITH held (id, owner_id) AS (SELECT * FROM unnest(%(ids)s::bigint[], %(owners)s::bigint[]))
+    SELECT a.id, b.id
+    FROM {Parcel._meta.db_table} a
+    JOIN held ha ON ha.id = a.id
+    JOIN {Parcel._meta.db_table} b
+      ON b.organisation_id = %(org)s AND b.id > a.id AND b.geom && a.geom
+    JOIN held hb ON hb.id = b.id AND hb.owner_id = ha.owner_id
+    WHERE a.organisation_id = %(org)s
+      AND ST_Touches(a.geom, b.geom)
+      AND ST_Length(ST_Intersection(a.geom, b.geom)) > 0
+"""  # noqa: S608 - the table name is ours, values are parameters
+
+
+def _load_adjoining(snap: Snapshot, *, org_id: int) -> None:
+    """Group each owner's wholly held parcels that share an edge (s.42 para 2): one query over the org."""
+    sole: dict[int, int] = {}  # parcel id → its only owner, for parcels held whole and not exempt
+    per_owner: dict[int, int] = defaultdict(int)
+    for parcel_id, rows in snap.parcel_shares.items():
+        if len(rows) == 1 and rows[0].share == 1 and snap.parcels[parcel_id].exempt_ground is None:
+            sole[parcel_id] = rows[0].owner_id
+            per_owner[rows[0].owner_id] += 1
+    candidates = {pid: owner for pid, owner in sole.items() if per_owner[owner] > 1}
+    if not candidates:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ADJOINING_SQL,
+            {"org": org_id, "ids": list(candidates), "owners": list(candidates.values())},
+        )
+        pairs = cursor.fetchall()
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:  # union-find with path halving
+        while parent.get(node, node) != node:
+            grand = parent.get(parent[node], parent[node])
+            parent[node] = grand
+            node = grand
+        return node
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = defaultdict(list)
+    for node in {n for pair in pairs for n in pair}:
+        members[root(node)].append(node)
+    for group in members.values():
+        name = min(snap.parcels[pid].code for pid in group)
+        for pid in group:
+            snap.adjoining_groups[pid] = name
 
 
 def _load_prices(snap: Snapshot, *, org_id: int) -> None:
@@ -359,6 +436,13 @@ def check_snapshot(snap: Snapshot) -> tuple[list[Problem], set[int]]:
         for owner in owners:
             owner_parcels[owner].add(parcel.id)
         buildings = snap.buildings_by_parcel.get(parcel.id, [])
+        if parcel.exempt_ground is not None:
+            # Exempt outright (s.8): listed on its holders' assessments, never valued, so no price, use or
+            # share is needed (state or temple land often has no owner row at all).
+            for building in buildings:
+                for row in snap.building_shares.get(building.id, ()):
+                    owner_parcels[row.owner_id].add(parcel.id)
+            continue
         if not shares:
             building_owned = any(snap.building_shares.get(b.id) for b in buildings)
             problems.append(Problem("no_owner", {"parcel": parcel.code}, parcel_id=parcel.id))
@@ -607,11 +691,15 @@ def taxpayer_input(snap: Snapshot, owner_id: int, cache: ParcelCache | None = No
 
 def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool, cache: ParcelCache | None):
     parcel = snap.parcels[parcel_id]
+    if parcel.exempt_ground is not None:
+        return _exempt_property(snap, owner_id, parcel)
     land_row = next((row for row in snap.parcel_shares.get(parcel_id, ()) if row.owner_id == owner_id), None)
     parcel_uses = _parcel_uses(snap, parcel_id, cache)
     land_parts = parcel_uses.land_parts
     prop: dict[str, Any] = {"ref": parcel.code}
     source: dict[str, Any] = {"ref": parcel.code, "parcel_id": parcel_id}
+    # Only a parcel held whole is ever in a group (_load_adjoining), so its one land row is this owner's.
+    group = snap.adjoining_groups.get(parcel_id) if land_row is not None else None
     in_house = False
     land_input = None
     # (use parts, value as a thunk: only a property with several uses needs its values to split them)
@@ -689,6 +777,8 @@ def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool, c
                 _split(parts, Fraction(value()), weights)
         uses = _whole_weights(weights) or _whole_weights(land_parts) or {OTHER: "1"}
     prop["uses"] = uses
+    if group is not None:
+        prop["adjoining_group"] = group
     residence = None
     if individual and in_house and buildings and RESIDENTIAL in uses:
         residence = prop["residence"] = "main_house" if land_row is not None else "building_only"
@@ -702,5 +792,28 @@ def _property(snap: Snapshot, owner_id: int, parcel_id: int, individual: bool, c
         buildings=tuple(building_inputs),
         residence=None if residence is None else _RESIDENCES[residence],
         vacant_years=vacant_years,
+        adjoining_group=group,
     )
     return prop, source, prop_input
+
+
+def _exempt_property(snap: Snapshot, owner_id: int, parcel: ParcelRow):
+    """An s.8 parcel: its ground and what the owner holds there, for the notice; the engine values nothing."""
+    source: dict[str, Any] = {
+        "ref": parcel.code,
+        "parcel_id": parcel.id,
+        "exempt_ground": parcel.exempt_ground,
+    }
+    land_row = next((row for row in snap.parcel_shares.get(parcel.id, ()) if row.owner_id == owner_id), None)
+    if land_row is not None:
+        source["land_share"] = str(land_row.share)
+    held = [
+        building.id
+        for building in snap.buildings_by_parcel.get(parcel.id, ())
+        if any(row.owner_id == owner_id for row in snap.building_shares.get(building.id, ()))
+        or (land_row is not None and not snap.building_shares.get(building.id))
+    ]
+    if held:
+        source["buildings"] = [{"building_id": bid, "code": snap.buildings[bid].code} for bid in held]
+    prop = {"ref": parcel.code, "exempt": parcel.exempt_ground}
+    return prop, source, PropertyInput(ref=parcel.code, exempt=parcel.exempt_ground)

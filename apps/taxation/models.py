@@ -6,12 +6,16 @@ only, content kept).
 Money is integer satang (BigIntegerField), never a float.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from apps.organisations.models import OrgScoped
 
@@ -140,6 +144,7 @@ class AssessmentProblem(OrgScoped):
         NO_USE = "no_use", _("No use recorded")
         TWO_MAIN_HOUSES = "two_main_houses", _("Taxpayer with two main houses")
         ENGINE_REFUSED = "engine_refused", _("The tax engine refused the input")
+        RATE_ORDINANCE_REFUSED = "rate_ordinance_refused", _("A rate ordinance breaks the Act's limits")
 
     run = models.ForeignKey(
         AssessmentRun, on_delete=models.CASCADE, related_name="problems", verbose_name=_("run")
@@ -186,3 +191,83 @@ class AssessmentProblem(OrgScoped):
             except NoReverseMatch:
                 continue
         return found
+
+
+def _band_list(value) -> list[dict]:
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_('Give the bands as a list of {"up_to_baht": …, "rate_pct": …}.'))
+    return value
+
+
+class RateOrdinance(OrgScoped):
+    """One rate table of the organisation's local ordinance for a tax year (s.37 paras 6-7, §4).
+
+    A council may set rates above the Royal Decree up to the s.37 ceiling. The assessment run hands every
+    ordinance of the year to the engine as a RateOverride; the engine (rules.year_rules) is the one judge of
+    what is legal, so clean() asks it too and the admin refuses what the run would refuse.
+    ``bands``: [{"up_to_baht": "50000000", "rate_pct": "0.5"}, …, {"up_to_baht": null, "rate_pct": "0.7"}],
+    amounts as strings (never floats), the last band without a ceiling.
+    """
+
+    class Table(models.TextChoices):
+        A = "A", _("A: agriculture")
+        R1 = "R1", _("R1: main house (land and building)")
+        R2 = "R2", _("R2: main house (building only)")
+        R3 = "R3", _("R3: other residence")
+        O = "O", _("O: other use")  # noqa: E741 - the Act's own table letter
+        V = "V", _("V: vacant land")
+
+    tax_year = models.PositiveSmallIntegerField(_("tax year (B.E.)"))
+    table = models.CharField(_("rate table"), max_length=2, choices=Table.choices)
+    bands = models.JSONField(_("bands"), default=list)
+    reference = models.CharField(
+        _("ordinance"),
+        max_length=200,
+        help_text=_("As printed on the assessment, e.g. the ordinance's title."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rate ordinance")
+        verbose_name_plural = _("rate ordinances")
+        ordering = ["organisation", "-tax_year", "table"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "tax_year", "table"], name="rate_ordinance_one_table_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tax_year} {self.table}: {self.reference}"
+
+    def as_override(self):
+        """The engine's RateOverride; raises ValueError (decimal.InvalidOperation) on malformed bands."""
+        from apps.taxation.domain import RateBand, RateOverride
+
+        bands = tuple(
+            RateBand(
+                up_to_baht=None if band.get("up_to_baht") in (None, "") else Decimal(str(band["up_to_baht"])),
+                rate_pct=Decimal(str(band["rate_pct"])),
+            )
+            for band in _band_list(self.bands)
+        )
+        return RateOverride(table=self.table, bands=bands, ordinance=self.reference)
+
+    def clean(self) -> None:
+        super().clean()
+        from apps.taxation.domain import RuleDataError, year_rules
+
+        try:
+            override = self.as_override()
+        except (ValidationError, KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+            raise ValidationError(
+                {"bands": _("Each band needs up_to_baht (empty for the last) and rate_pct, as numbers.")}
+            ) from exc
+        if self.tax_year is None:
+            return
+        try:
+            year_rules(self.tax_year, (override,))
+        except LookupError:
+            return  # no rules for that year yet: the run reports it, the ordinance may be entered early
+        except RuleDataError as exc:
+            raise ValidationError({"bands": str(exc)}) from exc

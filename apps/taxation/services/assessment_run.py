@@ -1,7 +1,10 @@
 """The yearly assessment run: registry on 1 January → one assessment per taxpayer, set-based and in parallel.
 
 Stages (each recorded on the AssessmentRun row, which a page can poll):
-1. reading   — six SQL statements pull the registry as it stood (inputs.load_snapshot), checks list problems;
+1. reading   — six SQL statements pull the registry as it stood (inputs.load_snapshot), one more finds a
+               taxpayer's adjoining parcels (s.42 para 2), checks list problems; the organisation's rate
+               ordinances of the year are loaded and checked (an illegal one is a problem, its table stays
+               the Royal Decree's);
 2. assessing — forked workers build each taxpayer's contract document, with the engine's typed input built
                beside it (no parse of our own document), and call the engine (pure Python, so the two cores
                of the municipality's server both work; the snapshot is shared copy-on-write). Meanwhile the
@@ -32,11 +35,20 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from apps.organisations.models import Organisation
-from apps.taxation.domain import EngineSettings, QuoteInputError, assess, result_to_dict
+from apps.taxation.domain import (
+    EngineSettings,
+    QuoteInputError,
+    RateOverride,
+    RuleDataError,
+    assess,
+    result_to_dict,
+    year_rules,
+)
 from apps.taxation.engine_settings import engine_settings
 from apps.taxation.inputs import (
     ParcelCache,
@@ -48,7 +60,7 @@ from apps.taxation.inputs import (
     tax_year_as_of,
     taxpayer_input,
 )
-from apps.taxation.models import Assessment, AssessmentProblem, AssessmentRun
+from apps.taxation.models import Assessment, AssessmentProblem, AssessmentRun, RateOrdinance
 
 Progress = Callable[[str, int, int], None]
 CHUNK_TAXPAYERS = 400
@@ -59,6 +71,7 @@ STAGING_TABLE = "assessment_run_staging"  # a TEMP table: private to this connec
 # Set in the parent just before the pool forks; workers read them copy-on-write and never touch the database.
 _SNAPSHOT: Snapshot | None = None
 _SETTINGS: EngineSettings | None = None
+_RATE_OVERRIDES: tuple[RateOverride, ...] = ()
 _PARCEL_CACHE: ParcelCache = {}  # each worker fills its own copy (inputs.ParcelCache)
 
 
@@ -91,6 +104,8 @@ def assessment_run(
         with _cycle_collector_paused():
             snap = load_snapshot(org_id=org.pk, tax_year=tax_year, as_of=moment)
             problems, blocked = check_snapshot(snap)
+        overrides, ordinance_problems = rate_overrides_for(org=org, tax_year=tax_year)
+        problems = ordinance_problems + problems
         taxpayers = sorted(owner for owner in snap.owner_parcels if owner not in blocked)
         timings["read_s"] = round(time.perf_counter() - started, 3)
 
@@ -98,7 +113,7 @@ def assessment_run(
         _stage(run, "assessing", 0, len(taxpayers), report)
         _staging_create()
         try:
-            results, engine_problems = _assess_all(snap, settings, taxpayers, workers, run, report)
+            results, engine_problems = _assess_all(snap, settings, overrides, taxpayers, workers, run, report)
             problems += engine_problems
             timings["assess_s"] = round(time.perf_counter() - started, 3)
 
@@ -123,6 +138,7 @@ def assessment_run(
         written=written,
         unchanged=len(results) - written,
         timings=timings,
+        overrides=overrides,
     )
     AssessmentRun.objects.filter(pk=run.pk).update(
         status=AssessmentRun.Status.DONE,
@@ -139,6 +155,33 @@ def assessment_run(
     report("done", len(taxpayers), len(taxpayers))
     run.refresh_from_db()
     return run
+
+
+def rate_overrides_for(*, org: Organisation, tax_year: int) -> tuple[tuple[RateOverride, ...], list[Problem]]:
+    """The organisation's ordinance tables of the year that the Act allows, and a problem for each other one.
+
+    Each table is checked alone against the decree and the s.37 ceiling (rules.year_rules), so one bad table
+    does not void the others. A refused table is left out: its use is taxed at the Royal Decree's rates (the
+    most an unlawful ordinance can stand for) and the run page shows why, instead of every taxpayer failing.
+    """
+    legal: list[RateOverride] = []
+    problems: list[Problem] = []
+    for ordinance in RateOrdinance.objects.filter(organisation=org, tax_year=tax_year).order_by("table"):
+        params = {"table": ordinance.table, "year": tax_year, "ordinance": ordinance.reference}
+        try:
+            override = ordinance.as_override()
+        except (ValidationError, LookupError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+            problems.append(Problem("rate_ordinance_refused", {**params, "error": str(exc)}))
+            continue
+        try:
+            year_rules(tax_year, (override,))
+        except RuleDataError as exc:
+            problems.append(Problem("rate_ordinance_refused", {**params, "error": str(exc)}))
+            continue
+        except LookupError:
+            pass  # no rules for the year: the engine refuses every taxpayer, and says so for each
+        legal.append(override)
+    return tuple(legal), problems
 
 
 def _stage(run: AssessmentRun, stage: str, done: int, total: int, report: Progress) -> None:
@@ -197,10 +240,10 @@ def _stage_rows(rows: list[tuple]) -> None:
             copy.write_row(row)
 
 
-def _assess_all(snap, settings, taxpayers, workers, run, report):
+def _assess_all(snap, settings, overrides, taxpayers, workers, run, report):
     """Run the engine over every taxpayer; returns [(owner id, total, stats)] sorted by owner and problems."""
-    global _SNAPSHOT, _SETTINGS, _PARCEL_CACHE
-    _SNAPSHOT, _SETTINGS, _PARCEL_CACHE = snap, settings, {}
+    global _SNAPSHOT, _SETTINGS, _PARCEL_CACHE, _RATE_OVERRIDES
+    _SNAPSHOT, _SETTINGS, _PARCEL_CACHE, _RATE_OVERRIDES = snap, settings, {}, overrides
     chunks = [taxpayers[i : i + CHUNK_TAXPAYERS] for i in range(0, len(taxpayers), CHUNK_TAXPAYERS)]
     workers = workers or os.cpu_count() or 1
     results: list[tuple] = []
@@ -234,7 +277,7 @@ def _assess_all(snap, settings, taxpayers, workers, run, report):
             pool.terminate()
         gc.unfreeze()
         _SNAPSHOT = _SETTINGS = None
-        _PARCEL_CACHE = {}
+        _PARCEL_CACHE, _RATE_OVERRIDES = {}, ()
     results.sort(key=lambda row: row[0])
     return results, problems
 
@@ -245,12 +288,14 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def _assess_chunk(owner_ids: list[int]) -> tuple[list[tuple], list[tuple], list[Problem]]:
     """Worker: per taxpayer the rows to stage (JSON text) and what the summary needs (total, stats)."""
-    snap, settings, cache = _SNAPSHOT, _SETTINGS, _PARCEL_CACHE
+    snap, settings, cache, overrides = _SNAPSHOT, _SETTINGS, _PARCEL_CACHE, _RATE_OVERRIDES
     staged, summed, problems = [], [], []
     for owner_id in owner_ids:
         try:
             document, provenance, quote_input = taxpayer_input(snap, owner_id, cache)
-            answer = result_to_dict(assess(quote_input, settings=settings), settings=settings)
+            answer = result_to_dict(
+                assess(quote_input, settings=settings, rate_overrides=overrides), settings=settings
+            )
         except TaxpayerProblem as finding:
             problems.append(finding.problem)
             continue
@@ -362,7 +407,9 @@ def _save_problems(*, org, run, problems: list[Problem]) -> None:
     )
 
 
-def _summary(*, snap, results, problems, blocked, previous, written, unchanged, timings) -> dict[str, Any]:
+def _summary(
+    *, snap, results, problems, blocked, previous, written, unchanged, timings, overrides=()
+) -> dict[str, Any]:
     by_use: dict[str, int] = defaultdict(int)
     allowances: dict[str, int] = defaultdict(int)
     exempt_lines = paying_nothing = 0
@@ -400,6 +447,7 @@ def _summary(*, snap, results, problems, blocked, previous, written, unchanged, 
         "problems_by_kind": dict(Counter(problem.kind for problem in problems)),
         "total_satang": now_total,
         "tax_by_use_satang": dict(by_use),
+        "rate_ordinances": {override.table: override.ordinance for override in overrides},
         "exemptions": {
             "taxpayers_paying_nothing": paying_nothing,
             "exempt_lines": exempt_lines,

@@ -21,11 +21,14 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import translation
 
-from apps.registry.models import BuildingUse, LandUse, Owner, Ownership
+from apps.registry.models import BuildingUse, LandUse, Owner, Ownership, Parcel
 from apps.registry.tests.factories import (
     BuildingFactory,
     OwnerFactory,
@@ -34,7 +37,8 @@ from apps.registry.tests.factories import (
     TaxMapBlockFactory,
     TaxMapZoneFactory,
 )
-from apps.taxation.models import Assessment, AssessmentProblem, AssessmentRun
+from apps.taxation.domain import LandInput, PropertyInput, QuoteInput, TaxpayerType, Use, assess
+from apps.taxation.models import Assessment, AssessmentProblem, AssessmentRun, RateOrdinance
 from apps.taxation.services import assessment_run, assessments_issue
 from apps.valuation.models import AppraisalRound, BlockLandPrice, BuildingPrice
 
@@ -301,3 +305,198 @@ def test_the_command_prints_progress_and_the_summary(org, registry):
     assert "Total tax: 6,752.00 baht" in text
     assert "shares_not_one 1" in text
     assert "two_main_houses" in text
+
+
+# --- local rate ordinances (s.37 paras 6-7) -----------------------------------------------------------------
+
+ORDINANCE = "ข้อบัญญัติ อบต.ทรายทอง เรื่อง อัตราภาษี 2569"
+
+
+def test_a_rate_ordinance_raises_table_o_and_the_run_follows_it(org, registry):
+    RateOrdinance.objects.create(
+        organisation=org,
+        tax_year=YEAR,
+        table="O",
+        bands=[{"up_to_baht": None, "rate_pct": "0.7"}],
+        reference=ORDINANCE,
+    )
+    run = assessment_run(org=org, tax_year=YEAR)
+
+    a = current(org, registry["people"]["A"])
+    assert a.total_satang == 140000  # 01A002: 200,000 × 0.7% instead of 0.3%
+    shop = next(line for line in a.result["lines"] if line["table"] == "O")
+    assert any(ORDINANCE in rule for rule in shop["rules"])
+    assert current(org, registry["people"]["B"]).total_satang == 600000  # table V is the decree's
+    assert run.summary["rate_ordinances"] == {"O": ORDINANCE}
+    assert not run.problems.filter(kind="rate_ordinance_refused").exists()
+
+
+def test_an_illegal_rate_ordinance_is_one_problem_and_the_decree_applies(org, registry):
+    illegal = RateOrdinance(
+        organisation=org,
+        tax_year=YEAR,
+        table="O",
+        bands=[{"up_to_baht": None, "rate_pct": "1.5"}],  # the s.37 ceiling for other use is 1.2%
+        reference=ORDINANCE,
+    )
+    with pytest.raises(ValidationError) as refused:
+        illegal.full_clean()
+    assert "bands" in refused.value.message_dict
+    illegal.save()  # as an import or an older rule set could have left it
+
+    run = assessment_run(org=org, tax_year=YEAR)
+
+    assert run.status == AssessmentRun.Status.DONE
+    problem = run.problems.get(kind="rate_ordinance_refused")
+    with translation.override("en"):
+        assert "ceiling" in problem.message and "O" in problem.message
+    assert current(org, registry["people"]["A"]).total_satang == 60000
+    assert run.summary["rate_ordinances"] == {}
+
+
+def test_rate_ordinance_clean_refuses_malformed_bands_and_the_run_reports_them(org, registry):
+    ordinance = RateOrdinance(
+        organisation=org, tax_year=YEAR, table="O", bands=[{"rate": "0.5"}], reference=ORDINANCE
+    )
+    with pytest.raises(ValidationError) as refused:
+        ordinance.full_clean()
+    assert "bands" in refused.value.message_dict
+    ordinance.save()
+
+    run = assessment_run(org=org, tax_year=YEAR)
+
+    assert run.problems.filter(kind="rate_ordinance_refused").count() == 1
+    assert current(org, registry["people"]["A"]).total_satang == 60000
+
+
+# --- s.8 exemptions -----------------------------------------------------------------------------------------
+
+
+def test_every_exempt_ground_of_the_parcel_is_one_the_engine_knows():
+    grounds = [value for value, _label in Parcel._meta.get_field("exempt_ground").choices]
+    assert len(grounds) == 12
+    result = assess(
+        QuoteInput(
+            tax_year=YEAR,
+            taxpayer_type=TaxpayerType.JURISTIC,
+            properties=tuple(PropertyInput(ref=ground, exempt=ground) for ground in grounds),
+        )
+    )
+    assert [line.exempt for line in result.lines] == grounds
+    assert result.total_satang == 0
+
+
+def test_an_exempt_parcel_is_listed_as_exempt_and_not_taxed(org, registry, client, tax_officer):
+    parcels, people = registry["parcels"], registry["people"]
+    Parcel.objects.filter(pk=parcels[2].pk).update(exempt_ground="s8(5)")
+    # 02B001 has no land price (E's problem), which an exempt parcel does not need
+    Parcel.objects.filter(pk=parcels[5].pk).update(exempt_ground="s8(1)")
+    parcels[2].refresh_from_db()
+    parcels[2].save()  # a history row carrying the ground
+    parcels[5].refresh_from_db()
+    parcels[5].save()
+    backdate()
+
+    run = assessment_run(org=org, tax_year=YEAR)
+
+    a = current(org, people["A"])
+    _home, shop = a.input_document["properties"]
+    assert shop == {"ref": "01A002", "exempt": "s8(5)"}
+    assert a.total_satang == 0  # the home is within the R1 allowance, the shop is exempt
+    exempt_line = next(line for line in a.result["lines"] if line["exempt"])
+    assert exempt_line["refs"] == ["01A002"] and exempt_line["tax_satang"] == 0
+    assert a.provenance["properties"][1]["exempt_ground"] == "s8(5)"
+    assert current(org, people["E"]).input_document["properties"] == [{"ref": "02B001", "exempt": "s8(1)"}]
+    assert not run.problems.filter(kind="no_land_price").exists()
+    assert run.summary["exemptions"]["exempt_lines"] == 2
+    client.force_login(tax_officer)
+    with translation.override("en"):
+        page = client.get(
+            reverse("taxation:taxpayer", args=[people["A"].pk, YEAR]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert page.status_code == 200
+    assert "s8(5)" in page.content.decode()
+
+
+# --- adjoining parcels of one owner (s.42 para 2) -----------------------------------------------------------
+
+
+def _box(x: float, y: float, size: float = 0.0004) -> MultiPolygon:
+    # far east of the factory's squares, so only these touch each other
+    return MultiPolygon(Polygon.from_bbox((x, y, x + size, y + size)), srid=4326)
+
+
+def test_adjoining_parcels_of_one_owner_are_one_base_and_a_corner_is_not_enough(
+    org, registry, client, tax_officer
+):
+    owner = registry["people"]["J"]
+    x, y, size = 103.30, 16.80, 0.0004
+    shapes = {
+        "01A020": _box(x, y),
+        "01A021": _box(x + size, y),  # shares 01A020's east edge
+        "01A022": _box(x + 2 * size, y + size),  # meets 01A021 at one corner only
+    }
+    for code, geom in shapes.items():
+        parcel = ParcelFactory(
+            organisation=org,
+            parcel_code=code,
+            block=registry["parcels"][1].block,
+            deed_area_sq_wa=Decimal("30000"),
+            geom=geom,
+        )
+        land_use(org, parcel, 5, "30000")
+        OwnershipFactory(organisation=org, owner=owner, parcel=parcel)
+    # shares 01A020's west edge, but J holds only half of it: not part of the group
+    shared = ParcelFactory(
+        organisation=org,
+        parcel_code="01A023",
+        block=registry["parcels"][1].block,
+        deed_area_sq_wa=Decimal("30000"),
+        geom=_box(x - size, y),
+    )
+    land_use(org, shared, 5, "30000")
+    for holder in (owner, registry["people"]["C"]):
+        OwnershipFactory(
+            organisation=org, owner=holder, parcel=shared, share_numerator=1, share_denominator=2
+        )
+    backdate()
+
+    assessment_run(org=org, tax_year=YEAR)
+
+    j = current(org, owner)
+    groups = {prop["ref"]: prop.get("adjoining_group") for prop in j.input_document["properties"]}
+    assert groups == {"01A020": "01A020", "01A021": "01A020", "01A022": None, "01A023": None}
+    merged, alone, half = j.result["lines"]
+    assert merged["refs"] == ["01A020", "01A021"] and merged["base"] == "60000000.00"
+    assert alone["refs"] == ["01A022"]
+    assert half["refs"] == ["01A023"] and half["base"] == "15000000.00"
+    # 60 M as one base crosses the 50 M band: 150,000 + 40,000; the corner parcel 90,000; the half 45,000
+    expected = assess(
+        QuoteInput(
+            tax_year=YEAR,
+            taxpayer_type=TaxpayerType.INDIVIDUAL,
+            properties=(
+                PropertyInput(
+                    ref="merged",
+                    use_weights=((Use.OTHER, Decimal(1)),),
+                    land=LandInput(Decimal("60000"), Decimal("1000")),
+                ),
+                PropertyInput(
+                    ref="alone",
+                    use_weights=((Use.OTHER, Decimal(1)),),
+                    land=LandInput(Decimal("30000"), Decimal("1000")),
+                ),
+                PropertyInput(
+                    ref="half",
+                    use_weights=((Use.OTHER, Decimal(1)),),
+                    land=LandInput(Decimal("15000"), Decimal("1000")),
+                ),
+            ),
+        )
+    )
+    assert j.total_satang == expected.total_satang == 32500000
+    assert [line["tax_satang"] for line in j.result["lines"]] == [19000000, 9000000, 4500000]
+    client.force_login(tax_officer)
+    page = client.get(reverse("taxation:taxpayer", args=[owner.pk, YEAR]))
+    assert page.status_code == 200
+    assert "01A020, 01A021" in page.content.decode()
