@@ -32,7 +32,8 @@ ROLE_PERMISSIONS = {
     Role.TAX_OFFICER: lambda: (
         _view_all(("registry", "assets", "valuation"))
         + _perms("registry", _REGISTRY_RECORDS, ("add", "change"))
-        + _perms("valuation", ["appraisalround", "blocklandprice", "parcellandprice", "buildingprice"],
+        + _perms("valuation", ["appraisalround", "blocklandprice", "parcellandprice", "buildingprice",
+                                "condoprice"],
                  ("add", "change"))
         + _perms("taxation", ["rateordinance"], ("view", "add", "change"))
         + _perms("taxation", ["assessment", "assessmentrun", "assessmentproblem"], ("view",))

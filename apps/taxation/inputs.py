@@ -28,6 +28,11 @@ Choices made here (land-building-tax.md section in brackets; UNCONFIRMED ones ar
   The geometry is the parcels' current one (a boundary edit is rare and leaves the id; a split or merge
   makes new parcels, which the snapshot does not hold). Parcels touching only through slivers or gaps of
   digitising are not joined (UNCONFIRMED: a snapping tolerance);
+- condominium units (§9.5): one property per (owner, unit), ref "<parcel code>-B<nnn>/<unit no>", the
+  owner's share of the unit's area at the round's price for its building (CondoPrice), never depreciated;
+  used as a dwelling (residential), ``main_house`` when an individual is named in the house registration
+  of the unit, else other residence. A condominium building (Building.is_condominium) is not valued as a
+  building of the parcel: its units are (the land stays with whoever owns the parcel);
 - s.8 exemptions: Parcel.exempt_ground (s8(1) … s8(12)) goes into the property's ``exempt``: the parcel
   and the buildings on it are listed, valued at nothing, and never part of an adjoining group.
 """
@@ -47,9 +52,10 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.utils.translation import gettext, gettext_noop
 
-from apps.registry.models import Building, BuildingUse, LandUse, Owner, Ownership, Parcel
+from apps.registry.models import Building, BuildingUse, CondoUnit, LandUse, Owner, Ownership, Parcel
 from apps.taxation.domain import (
     BuildingInput,
+    CondoUnitInput,
     LandInput,
     PropertyInput,
     QuoteInput,
@@ -59,7 +65,7 @@ from apps.taxation.domain import (
 )
 from apps.valuation.domain.depreciation import Construction
 from apps.valuation.domain.values import building_value, land_value
-from apps.valuation.models import AppraisalRound, BlockLandPrice, BuildingPrice, ParcelLandPrice
+from apps.valuation.models import AppraisalRound, BlockLandPrice, BuildingPrice, CondoPrice, ParcelLandPrice
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543
@@ -107,6 +113,9 @@ PROBLEM_MESSAGES = {
     "building_no_type": gettext_noop("Building %(building)s has no building type."),
     "building_no_price": gettext_noop(
         "Building %(building)s: no price for building type %(type)s in round %(round)s."
+    ),
+    "condo_no_price": gettext_noop(
+        "Condominium unit %(unit)s: no unit price for building %(building)s in round %(round)s."
     ),
     "building_no_year": gettext_noop(
         "Building %(building)s has no year built, so its depreciation is unknown."
@@ -174,6 +183,14 @@ class BuildingRow(NamedTuple):
     year_built_be: int | None
 
 
+class CondoUnitRow(NamedTuple):
+    id: int
+    building_id: int
+    parcel_id: int
+    ref: str  # "<parcel code>-B<nnn>/<unit no>"
+    area_m2: Decimal
+
+
 class ShareRow(NamedTuple):
     owner_id: int
     share: Fraction
@@ -198,6 +215,11 @@ class Snapshot:
     land_prices: dict[int, tuple[Decimal, str, str]] = field(default_factory=dict)
     block_codes: dict[int, str] = field(default_factory=dict)
     building_prices: dict[str, Decimal] = field(default_factory=dict)
+    condo_buildings: dict[int, tuple[int, str]] = field(default_factory=dict)  # id → (parcel id, code)
+    condo_units: dict[int, CondoUnitRow] = field(default_factory=dict)
+    condo_shares: dict[int, list[ShareRow]] = field(default_factory=dict)  # unit id → its owners
+    condo_prices: dict[int, Decimal] = field(default_factory=dict)  # condominium building id → price per m²
+    owner_condos: dict[int, set[int]] = field(default_factory=dict)  # filled by check_snapshot
     owner_parcels: dict[int, set[int]] = field(default_factory=dict)  # filled by check_snapshot
     adjoining_groups: dict[int, str] = field(default_factory=dict)  # parcel id → group name (s.42 para 2)
 
@@ -274,14 +296,26 @@ def load_snapshot(*, org_id: int, tax_year: int, as_of: dt.datetime | None) -> S
         if parcel_id in snap.parcels:
             snap.land_uses.setdefault(parcel_id, []).append((use_code, area, since))
 
-    for bid, parcel_id, no, btype, construction, floor, year in _as_of_rows(
+    for bid, parcel_id, no, btype, construction, floor, year, is_condo in _as_of_rows(
         Building,
-        ["id", "parcel_id", "building_no", "building_type", "construction", "floor_area_m2", "year_built_be"],
+        [
+            "id",
+            "parcel_id",
+            "building_no",
+            "building_type",
+            "construction",
+            "floor_area_m2",
+            "year_built_be",
+            "is_condominium",
+        ],
         org_id=org_id,
         as_of=as_of,
     ):
         parcel = snap.parcels.get(parcel_id)
         if parcel is None:
+            continue
+        if is_condo:  # valued unit by unit (§9.5), not as a building of the parcel
+            snap.condo_buildings[bid] = (parcel_id, f"{parcel.code}-B{no:03d}")
             continue
         row = BuildingRow(bid, parcel_id, f"{parcel.code}-B{no:03d}", btype or "", construction, floor, year)
         snap.buildings[bid] = row
@@ -293,16 +327,25 @@ def load_snapshot(*, org_id: int, tax_year: int, as_of: dt.datetime | None) -> S
         if building_id in snap.buildings:
             snap.building_uses.setdefault(building_id, []).append((use_code, floor))
 
+    for uid, building_id, unit_no, area in _as_of_rows(
+        CondoUnit, ["id", "building_id", "unit_no", "area_m2"], org_id=org_id, as_of=as_of
+    ):
+        condo_building = snap.condo_buildings.get(building_id)
+        if condo_building is not None:
+            parcel_id, code = condo_building
+            snap.condo_units[uid] = CondoUnitRow(uid, building_id, parcel_id, f"{code}/{unit_no}", area)
+
     for owner_id, owner_type in _as_of_rows(Owner, ["id", "owner_type"], org_id=org_id, as_of=as_of):
         snap.owner_types[owner_id] = owner_type
 
     shares: dict[tuple[int, int], Fraction] = {}
-    for owner_id, parcel_id, building_id, num, den, in_house in _as_of_rows(
+    for owner_id, parcel_id, building_id, unit_id, num, den, in_house in _as_of_rows(
         Ownership,
         [
             "owner_id",
             "parcel_id",
             "building_id",
+            "condo_unit_id",
             "share_numerator",
             "share_denominator",
             "in_house_registration",
@@ -320,7 +363,8 @@ def load_snapshot(*, org_id: int, tax_year: int, as_of: dt.datetime | None) -> S
             snap.parcel_shares.setdefault(parcel_id, []).append(row)
         elif building_id is not None and building_id in snap.buildings:
             snap.building_shares.setdefault(building_id, []).append(row)
-        # condominium units: no unit price table yet (see the report); their ownerships are not assessed.
+        elif unit_id is not None and unit_id in snap.condo_units:
+            snap.condo_shares.setdefault(unit_id, []).append(row)
 
     _load_adjoining(snap, org_id=org_id)
     _load_prices(snap, org_id=org_id)
@@ -404,6 +448,9 @@ def _load_prices(snap: Snapshot, *, org_id: int) -> None:
     )
     snap.building_prices = dict(
         BuildingPrice.objects.filter(appraisal_round=round_).values_list("building_type", "price_per_sqm")
+    )
+    snap.condo_prices = dict(
+        CondoPrice.objects.filter(appraisal_round=round_).values_list("building_id", "price_per_sqm")
     )
     for parcel in snap.parcels.values():
         block_id = parcel.block_id or block_by_code.get((parcel.zone_no, parcel.block_letter))
@@ -496,9 +543,31 @@ def check_snapshot(snap: Snapshot) -> tuple[list[Problem], set[int]]:
                     )
             for problem in _building_problems(snap, building):
                 block(holders, problem)
+    owner_condos: dict[int, set[int]] = defaultdict(set)
+    for unit_id, rows in snap.condo_shares.items():
+        unit = snap.condo_units[unit_id]
+        holders = [row.owner_id for row in rows]
+        for owner in holders:
+            owner_condos[owner].add(unit_id)
+            owner_parcels.setdefault(owner, set())  # a unit's owner is a taxpayer even with no parcel
+        where = {"parcel_id": unit.parcel_id, "building_id": unit.building_id}
+        total = rows[0].share if len(rows) == 1 else sum((r.share for r in rows), Fraction(0))
+        if total != 1:
+            block(holders, Problem("shares_not_one", {"target": unit.ref, "total": str(total)}, **where))
+        if snap.round_id is not None and unit.building_id not in snap.condo_prices:
+            building_code = snap.condo_buildings[unit.building_id][1]
+            block(
+                holders,
+                Problem(
+                    "condo_no_price",
+                    {"unit": unit.ref, "building": building_code, "round": snap.round_name},
+                    **where,
+                ),
+            )
     if snap.round_id is None:
         blocked.update(owner_parcels)  # no prices at all: nobody can be valued
     snap.owner_parcels = dict(owner_parcels)
+    snap.owner_condos = dict(owner_condos)
     return problems, blocked
 
 
@@ -676,6 +745,13 @@ def taxpayer_input(snap: Snapshot, owner_id: int, cache: ParcelCache | None = No
         properties.append(prop)
         sources.append(source)
         typed.append(prop_input)
+    for unit_id in sorted(snap.owner_condos.get(owner_id, ())):
+        prop, source, prop_input = _condo_property(snap, owner_id, unit_id, individual)
+        if prop.get("residence"):
+            homes.append(prop["ref"])
+        properties.append(prop)
+        sources.append(source)
+        typed.append(prop_input)
     if len(homes) > 1:
         raise TaxpayerProblem(
             Problem("two_main_houses", {"owner": owner_id, "parcels": ", ".join(homes)}, owner_id=owner_id)
@@ -817,3 +893,34 @@ def _exempt_property(snap: Snapshot, owner_id: int, parcel: ParcelRow):
         source["buildings"] = [{"building_id": bid, "code": snap.buildings[bid].code} for bid in held]
     prop = {"ref": parcel.code, "exempt": parcel.exempt_ground}
     return prop, source, PropertyInput(ref=parcel.code, exempt=parcel.exempt_ground)
+
+
+def _condo_property(snap: Snapshot, owner_id: int, unit_id: int, individual: bool):
+    """One condominium unit as a property (§9.5): area x the building's unit price, never depreciated."""
+    unit = snap.condo_units[unit_id]
+    row = next(r for r in snap.condo_shares[unit_id] if r.owner_id == owner_id)
+    area = _times_share(unit.area_m2, row.share)
+    price = snap.condo_prices[unit.building_id]
+    residence = "main_house" if individual and row.in_house else None
+    prop: dict[str, Any] = {
+        "ref": unit.ref,
+        "uses": {RESIDENTIAL: "1"},
+        "condo_unit": {"area_sqm": _decimal_text(area), "price_per_sqm": _decimal_text(price)},
+    }
+    if residence is not None:
+        prop["residence"] = residence
+    source = {
+        "ref": unit.ref,
+        "parcel_id": unit.parcel_id,
+        "building_id": unit.building_id,
+        "condo_unit_id": unit.id,
+        "share": str(row.share),
+        "area_m2": _decimal_text(unit.area_m2),
+    }
+    prop_input = PropertyInput(
+        ref=unit.ref,
+        use_weights=((_ENGINE_USES[RESIDENTIAL], Decimal(1)),),
+        condo_unit=CondoUnitInput(area, price),
+        residence=None if residence is None else _RESIDENCES[residence],
+    )
+    return prop, source, prop_input

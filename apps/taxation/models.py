@@ -145,6 +145,7 @@ class AssessmentProblem(OrgScoped):
         TWO_MAIN_HOUSES = "two_main_houses", _("Taxpayer with two main houses")
         ENGINE_REFUSED = "engine_refused", _("The tax engine refused the input")
         RATE_ORDINANCE_REFUSED = "rate_ordinance_refused", _("A rate ordinance breaks the Act's limits")
+        CONDO_NO_PRICE = "condo_no_price", _("No unit price for the condominium building")
 
     run = models.ForeignKey(
         AssessmentRun, on_delete=models.CASCADE, related_name="problems", verbose_name=_("run")

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from apps.core.admin_mixins import OrgScopedAdmin
 
-from .models import AppraisalRound, BlockLandPrice, BuildingPrice, ParcelLandPrice
+from .models import AppraisalRound, BlockLandPrice, BuildingPrice, CondoPrice, ParcelLandPrice
 
 
 @admin.register(AppraisalRound)
@@ -36,3 +36,12 @@ class BuildingPriceAdmin(OrgScopedAdmin):
     list_select_related = ["appraisal_round"]
     search_fields = ["building_type", "appraisal_round__name"]
     autocomplete_fields = ["appraisal_round"]
+
+
+@admin.register(CondoPrice)
+class CondoPriceAdmin(OrgScopedAdmin):
+    list_display = ["appraisal_round", "building", "price_per_sqm"]
+    list_filter = [("appraisal_round", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["appraisal_round", "building__parcel"]
+    search_fields = ["building__parcel__parcel_code", "appraisal_round__name"]
+    autocomplete_fields = ["appraisal_round", "building"]

@@ -101,3 +101,34 @@ class BuildingPrice(OrgScoped):
                 fields=["appraisal_round", "building_type"], name="building_price_unique_per_round"
             ),
         ]
+
+
+class CondoPrice(OrgScoped):
+    """The Treasury price per m² of the units in one condominium building in one round (§9.5)."""
+
+    appraisal_round = models.ForeignKey(
+        AppraisalRound,
+        on_delete=models.PROTECT,
+        related_name="condo_prices",
+        verbose_name=_("appraisal round"),
+    )
+    building = models.ForeignKey(
+        "registry.Building",
+        on_delete=models.PROTECT,
+        related_name="condo_prices",
+        limit_choices_to={"is_condominium": True},
+        verbose_name=_("condominium building"),
+    )
+    price_per_sqm = models.DecimalField(
+        _("price per m² (baht)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("condominium unit price")
+        verbose_name_plural = _("condominium unit prices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal_round", "building"], name="condo_price_unique_per_round"
+            ),
+        ]

@@ -2,7 +2,9 @@
 
 Land file: columns ``block`` (tax-map block code such as ``01A``) or ``parcel`` (parcel code, for the
 Treasury's per-parcel prices), and ``price_per_sq_wa``. Building file: ``building_type`` (registry code, e.g.
-``101``) and ``price_per_sqm``. Amounts are baht, "12,500" and "12500.50" both read. Loading a kind again into
+``101``) and ``price_per_sqm``. Condominium file: ``parcel`` (parcel code), ``building_no`` (the
+condominium building's number on the parcel) and ``price_per_sqm`` (the units' price, never depreciated).
+Amounts are baht, "12,500" and "12500.50" both read. Loading a kind again into
 the same round replaces that kind's prices; every version stays in the history tables.
 """
 
@@ -21,9 +23,9 @@ from simple_history.utils import bulk_create_with_history
 
 from apps.organisations.models import Organisation
 from apps.registry.domain.codes import BUILDING_TYPES
-from apps.registry.models import Parcel, TaxMapBlock
+from apps.registry.models import Building, Parcel, TaxMapBlock
 
-from .models import AppraisalRound, BlockLandPrice, BuildingPrice, ParcelLandPrice
+from .models import AppraisalRound, BlockLandPrice, BuildingPrice, CondoPrice, ParcelLandPrice
 
 _MAX_BAHT = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
 _BLOCK_RE = re.compile(r"^(\d{1,2})([A-Z])$")
@@ -46,6 +48,7 @@ class LoadResult:
     block_prices: int = 0
     parcel_prices: int = 0
     building_prices: int = 0
+    condo_prices: int = 0
 
 
 def appraisal_round_put(
@@ -212,3 +215,62 @@ def building_prices_load(
             BuildingPrice,
         )
     return LoadResult(round_, building_prices=len(prices))
+
+
+def condo_prices_load(
+    *,
+    org: Organisation,
+    round_name: str,
+    text: str,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+) -> LoadResult:
+    """Unit prices per m² by condominium building, named by parcel code and building number."""
+    rows: list[tuple[int, str, int, Decimal]] = []
+    errors: list[tuple[int, str]] = []
+    for line, row in _rows(text, {"parcel", "building_no", "price_per_sqm"}):
+        try:
+            price = _price(row["price_per_sqm"])
+        except ValueError as exc:
+            errors.append((line, str(exc)))
+            continue
+        if not row["building_no"].isdigit() or int(row["building_no"]) < 1:
+            errors.append(
+                (line, _("building no. %(value)r is not a whole number") % {"value": row["building_no"]})
+            )
+            continue
+        rows.append((line, row["parcel"], int(row["building_no"]), price))
+    # One query for every building the file names, whatever their number.
+    buildings = {
+        (code, no): (pk, is_condo)
+        for pk, code, no, is_condo in Building.objects.filter(
+            organisation=org, parcel__parcel_code__in={code for _line, code, _no, _price in rows}
+        ).values_list("pk", "parcel__parcel_code", "building_no", "is_condominium")
+    }
+    prices: dict[int, Decimal] = {}
+    for line, code, no, price in rows:
+        label = f"{code}-B{no:03d}"
+        found = buildings.get((code, no))
+        if found is None:
+            errors.append((line, _("no building %(code)s in this organisation") % {"code": label}))
+        elif not found[1]:
+            errors.append((line, _("building %(code)s is not a condominium") % {"code": label}))
+        elif found[0] in prices:
+            errors.append((line, _("building %(code)s appears twice") % {"code": label}))
+        else:
+            prices[found[0]] = price
+    if not errors and not prices:
+        errors.append((1, _("the file has no price rows")))
+    if errors:
+        raise PriceFileError(sorted(errors))
+    with transaction.atomic():
+        round_ = appraisal_round_put(org=org, name=round_name, valid_from=valid_from, valid_to=valid_to)
+        CondoPrice.objects.filter(appraisal_round=round_).delete()
+        bulk_create_with_history(
+            [
+                CondoPrice(organisation=org, appraisal_round=round_, building_id=pk, price_per_sqm=price)
+                for pk, price in prices.items()
+            ],
+            CondoPrice,
+        )
+    return LoadResult(round_, condo_prices=len(prices))

@@ -8,9 +8,19 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from apps.registry.tests.factories import ParcelFactory, TaxMapBlockFactory, TaxMapZoneFactory
-from apps.valuation.models import AppraisalRound, BlockLandPrice, BuildingPrice, ParcelLandPrice
-from apps.valuation.services import PriceFileError, building_prices_load, land_prices_load
+from apps.registry.tests.factories import (
+    BuildingFactory,
+    ParcelFactory,
+    TaxMapBlockFactory,
+    TaxMapZoneFactory,
+)
+from apps.valuation.models import AppraisalRound, BlockLandPrice, BuildingPrice, CondoPrice, ParcelLandPrice
+from apps.valuation.services import (
+    PriceFileError,
+    building_prices_load,
+    condo_prices_load,
+    land_prices_load,
+)
 
 ROUND = "2566-2569"
 
@@ -113,3 +123,77 @@ def test_the_command_loads_and_reports_bad_lines(org, blocks, tmp_path):
         call_command("load_prices", "buildings", str(bad), "--round", ROUND, "--org", org.slug, stderr=err)
     assert "line 2" in err.getvalue()
     assert not BuildingPrice.objects.exists()
+
+
+@pytest.fixture
+def condo_buildings(org):
+    parcel = ParcelFactory(organisation=org, parcel_code="01A010")
+    return {
+        no: BuildingFactory(organisation=org, parcel=parcel, building_no=no, is_condominium=no < 3)
+        for no in (1, 2, 3)
+    }
+
+
+def test_condo_file_loads_unit_prices_by_building_and_replaces_them(org, condo_buildings):
+    text = 'parcel,building_no,price_per_sqm\n01A010,1,"30,000"\n01A010,2,28500.50\n'
+
+    result = condo_prices_load(org=org, round_name=ROUND, text=text, valid_from=dt.date(2023, 1, 1))
+
+    assert result.condo_prices == 2
+    prices = dict(CondoPrice.objects.values_list("building__building_no", "price_per_sqm"))
+    assert prices == {1: Decimal("30000"), 2: Decimal("28500.50")}
+    condo_prices_load(org=org, round_name=ROUND, text="parcel,building_no,price_per_sqm\n01A010,1,31000\n")
+    assert dict(CondoPrice.objects.values_list("building__building_no", "price_per_sqm")) == {
+        1: Decimal("31000")
+    }
+    assert CondoPrice.history.count() == 5  # 2 loaded, 2 replaced, 1 loaded: the old prices stay in history
+
+
+def test_condo_file_names_each_bad_line_and_loads_nothing(org, condo_buildings):
+    text = (
+        "parcel,building_no,price_per_sqm\n"
+        "01A010,1,30000\n"  # good
+        "01A010,3,30000\n"  # not a condominium
+        "01A999,1,30000\n"  # no such building
+        "01A010,x,30000\n"  # not a number
+        "01A010,2,-1\n"  # negative
+        "01A010,1,31000\n"  # twice
+    )
+
+    with pytest.raises(PriceFileError) as caught:
+        condo_prices_load(org=org, round_name=ROUND, text=text, valid_from=dt.date(2023, 1, 1))
+
+    assert [line for line, _message in caught.value.errors] == [3, 4, 5, 6, 7]
+    messages = dict(caught.value.errors)
+    assert "01A010-B003 is not a condominium" in messages[3]
+    assert "no building 01A999-B001" in messages[4]
+    assert "appears twice" in messages[7]
+    assert not CondoPrice.objects.exists()
+    assert not AppraisalRound.objects.exists()
+
+
+def test_the_command_loads_condo_prices_and_reports_bad_lines(org, condo_buildings, tmp_path):
+    good = tmp_path / "condos.csv"
+    good.write_text("parcel,building_no,price_per_sqm\n01A010,1,30000\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command(
+        "load_prices",
+        "condos",
+        str(good),
+        "--round",
+        ROUND,
+        "--valid-from",
+        "2023-01-01",
+        "--org",
+        org.slug,
+        stdout=out,
+    )
+    assert "1 condominium" in out.getvalue()
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("parcel,building_no,price_per_sqm\n01A010,3,30000\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("load_prices", "condos", str(bad), "--round", ROUND, "--org", org.slug, stderr=err)
+    assert "line 2" in err.getvalue()
+    assert CondoPrice.objects.get().price_per_sqm == Decimal("30000")  # the good load stands

@@ -1,4 +1,4 @@
-"""`manage.py load_prices land|buildings FILE --round 2566-2569 --valid-from 2023-01-01 [--org slug]`."""
+"""`manage.py load_prices land|buildings|condos FILE --round 2566-2569 --valid-from 2023-01-01 [--org x]`."""
 
 import datetime as dt
 import sys
@@ -7,7 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from apps.organisations.commands import organisation_from_option
-from apps.valuation.services import PriceFileError, building_prices_load, land_prices_load
+from apps.valuation.services import (
+    PriceFileError,
+    building_prices_load,
+    condo_prices_load,
+    land_prices_load,
+)
+
+LOADERS = {"land": land_prices_load, "buildings": building_prices_load, "condos": condo_prices_load}
 
 
 class Command(BaseCommand):
@@ -16,13 +23,14 @@ class Command(BaseCommand):
         "land: columns block (tax-map block code such as 01A) or parcel (parcel code, for per-parcel "
         "prices), "
         "and price_per_sq_wa (baht). buildings: columns building_type (registry code such as 101) and "
-        "price_per_sqm (baht, before depreciation). All or nothing: any bad row refuses the whole file, "
-        "listing every bad line. Loading a kind again into the same round replaces that kind's prices "
-        "(the old ones stay in history)."
+        "price_per_sqm (baht, before depreciation). condos: columns parcel (parcel code), building_no "
+        "(the condominium building's number on the parcel) and price_per_sqm (baht, the units' price). "
+        "All or nothing: any bad row refuses the whole file, listing every bad line. Loading a kind again "
+        "into the same round replaces that kind's prices (the old ones stay in history)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["land", "buildings"])
+        parser.add_argument("kind", choices=["land", "buildings", "condos"])
         parser.add_argument("file", help="CSV file, or - for standard input")
         parser.add_argument("--round", required=True, help="appraisal round name, e.g. 2566-2569")
         parser.add_argument(
@@ -37,7 +45,7 @@ class Command(BaseCommand):
             text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8-sig").read()  # noqa: SIM115
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(_("cannot read %(file)s: %(error)s") % {"file": file, "error": exc}) from exc
-        loader = land_prices_load if kind == "land" else building_prices_load
+        loader = LOADERS[kind]
         try:
             result = loader(
                 org=organisation,
@@ -52,14 +60,15 @@ class Command(BaseCommand):
             raise CommandError(_("nothing was loaded")) from exc
         self.stdout.write(
             _(
-                "Round %(round)s: %(blocks)s block, %(parcels)s parcel and %(buildings)s building prices "
-                "loaded."
+                "Round %(round)s: %(blocks)s block, %(parcels)s parcel, %(buildings)s building and "
+                "%(condos)s condominium prices loaded."
             )
             % {
                 "round": result.appraisal_round.name,
                 "blocks": result.block_prices,
                 "parcels": result.parcel_prices,
                 "buildings": result.building_prices,
+                "condos": result.condo_prices,
             }
         )
 
