@@ -13,4 +13,5 @@ urlpatterns = [
     path("runs/progress.json", views.run_progress, name="progress"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("issue/", views.issue, name="issue"),
+    path("whatif/quote", views.whatif_quote, name="whatif"),
 ]

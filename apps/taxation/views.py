@@ -30,8 +30,11 @@ from apps.core.domain.thai_dates import to_be_year
 from apps.organisations.models import Organisation, Role
 from apps.registry.models import Owner, Village
 from apps.taxation import forms, pdfs, selectors
+from apps.taxation.domain import QuoteInputError, parse_quote_json, quote
+from apps.taxation.engine_settings import engine_settings
 from apps.taxation.models import Assessment, AssessmentRun
 from apps.taxation.services import assessment_run, assessments_issue
+from apps.taxation.services.assessment_run import rate_overrides_for
 
 logger = logging.getLogger(__name__)
 
@@ -300,7 +303,7 @@ def taxpayer(request: HttpRequest, owner_id: int, year: int) -> HttpResponse:
         "change_satang": None if previous is None else current.total_satang - previous,
         "as_of": _instant((current.provenance or {}).get("as_of")) or current.created_at,
         "whatif_document": json.dumps(current.input_document, ensure_ascii=False),
-        "quote_url": reverse("tax-quote"),
+        "quote_url": reverse("taxation:whatif"),
         "use_labels": json.dumps({key: str(label) for key, label in selectors.USE_LABELS.items()}),
     }
     return render(request, "taxation/taxpayer.html", context)
@@ -364,3 +367,21 @@ def batch_pdf(request: HttpRequest) -> HttpResponse:
     render_batch = pdfs.notice_pdf if doc == "notice" else pdfs.property_list_pdf
     name = "notices" if doc == "notice" else "property-lists"
     return _pdf(render_batch(assessments), f"{name}-{year}-moo{village.moo_no}.pdf")
+
+
+@login_required
+@require_POST
+def whatif_quote(request: HttpRequest) -> JsonResponse:
+    """The what-if panel's quote: the public contract, plus this organisation's rate ordinances of the year,
+    so the officer sees the tax the run would write (the public API applies the Royal Decree's rates only)."""
+    org = _require(request)
+    try:
+        document = parse_quote_json(request.body)
+        overrides, _problems = rate_overrides_for(org=org, tax_year=int(document["tax_year"]))
+        answer = quote(document, settings=engine_settings(), rate_overrides=overrides)
+    except QuoteInputError as error:
+        return JsonResponse({"detail": str(error), "field": error.field, "code": error.code}, status=400)
+    except (KeyError, TypeError, ValueError):
+        refused = {"detail": _("The document is not a tax quote."), "field": "tax_year"}
+        return JsonResponse(refused, status=400)
+    return JsonResponse(answer)

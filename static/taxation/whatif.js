@@ -1,4 +1,4 @@
-// What-if panel: edits a copy of the taxpayer's frozen input document and asks POST /api/v1/tax/quote.
+// What-if panel: edits a copy of the taxpayer's frozen input document and asks the taxation what-if door.
 // No tax is computed here (STYLE: the law lives in taxation.domain only); numbers travel as strings, as the
 // contract wants (a JSON float is refused).
 (function () {
@@ -156,12 +156,12 @@
     }
     form.querySelectorAll("[aria-invalid]").forEach(function (n) { n.removeAttribute("aria-invalid"); });
     out.textContent = "…";
-    // The quote is public and reads no registry row: sent without the session cookie. (With it, DRF's session
-    // check reads request.POST, which the API's raw-body design answers with 415.)
+    // The organisation's what-if door: the public quote plus the council's rate ordinances of the year.
+    var csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
     fetch(panel.dataset.quoteUrl, {
       method: "POST",
-      credentials: "omit",
-      headers: { "Content-Type": "application/json" },
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(csrf) },
       body: JSON.stringify(made.doc)
     }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });

@@ -46,7 +46,7 @@ def test_list_taxpayer_and_what_if(new_page, live_server, tax_officer, assessed,
         # What if 01A002 were 400 sq wa instead of 200: 400,000 × 0.3% = 1,200.00 (from the engine).
         second = page.locator("#whatif fieldset[data-index='1']")
         second.locator("input[name=area]").fill("400")
-        with page.expect_response(re.compile(r"/api/v1/tax/quote$")) as reply:
+        with page.expect_response(re.compile(r"/taxation/whatif/quote$")) as reply:
             page.locator("#whatif-run").click()
         assert reply.value.status == 200
         assert page.locator("#whatif-total").inner_text() == "1,200.00"
