@@ -1,8 +1,9 @@
 """An import is a job: upload → inspect → stage + validate → commit (one transaction) → maybe undo (one unit).
 
 Features are staged in ``StagedFeature`` rows (written with COPY) and validated there in SQL, so 100,000
-parcels never become 100,000 Django objects. ``ImportedParcel`` links each created parcel to its job, which is
-what "undo as a unit" deletes.
+parcels never become 100,000 Django objects. The parcels a job created are those whose '+' history row
+carries the reason ``import <job id>``: that is what "undo as a unit" deletes (no link table to write a second
+time per parcel).
 """
 
 from django.conf import settings
@@ -104,13 +105,3 @@ class ImportIssue(models.Model):
     class Meta:
         ordering = ["feature_no", "id"]
         indexes = [models.Index(fields=["job", "severity"], name="importissue_job_sev")]
-
-
-class ImportedParcel(models.Model):
-    """Which parcels a job created, and their version then: undo refuses rows edited since."""
-
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="created_parcels")
-    parcel = models.OneToOneField(
-        "registry.Parcel", on_delete=models.CASCADE, related_name="import_link", db_constraint=True
-    )
-    version_at_import = models.PositiveIntegerField()

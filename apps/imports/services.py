@@ -426,7 +426,8 @@ def _history_insert(cur, model, *, id_sql: str, params: dict, history_type: str)
 
 
 def _parcels_insert_sql() -> str:
-    """One statement: the parcels, their link rows (for undo) and their '+' history rows.
+    """One statement: the parcels and their '+' history rows, whose reason ``import <job>`` marks them as this
+    job's (undo reads it back).
 
     The history rows are written from the INSERT's RETURNING rows, so PostgreSQL neither looks the new
     parcels up again nor keeps a second plan; what is left is the rows and their indexes.
@@ -440,13 +441,19 @@ def _parcels_insert_sql() -> str:
         "LEFT JOIN registry_taxmapblock b ON b.zone_id = z.id AND b.block_letter = s.block_letter "
         "LEFT JOIN registry_village v ON v.organisation_id = %(org)s "
         "AND v.moo_no = (s.values->>'village_no')::int "
-        f"WHERE s.job_id = %(job)s AND NOT s.has_error RETURNING {', '.join(history)}), "
-        "link AS (INSERT INTO imports_importedparcel (job_id, parcel_id, version_at_import) "
-        "SELECT %(job)s, id, version FROM ins) "
+        f"WHERE s.job_id = %(job)s AND NOT s.has_error RETURNING {', '.join(history)}) "
         f"INSERT INTO {Parcel.history.model._meta.db_table} ({', '.join(history)}, history_date, "
         "history_change_reason, history_type, history_user_id) "
         f"SELECT {', '.join(history)}, now(), %(reason)s, '+', %(user)s FROM ins"
     )
+
+
+# The job's new parcels, from its staged rows: a staged row without errors has a code the registry did not
+# hold (duplicate_in_registry is an error), so within the commit the code finds exactly the parcel it became.
+_NEW_PARCEL_JOIN = (
+    "JOIN registry_parcel p ON p.organisation_id = %(org)s AND p.parcel_code = s.parcel_code "
+    "WHERE s.job_id = %(job)s AND NOT s.has_error"
+)
 
 
 def _owners_insert(cur, params: dict) -> None:
@@ -477,15 +484,13 @@ def _owners_insert(cur, params: dict) -> None:
             history_type="+",
         )
     cur.execute(
-        "INSERT INTO registry_ownership (organisation_id, owner_id, parcel_id, building_id, condo_unit_id, "
+        "INSERT INTO registry_ownership (organisation_id, owner_id, parcel_id, building_id, condo_unit_id, "  # noqa: S608
         "share_numerator, share_denominator, in_house_registration, since) "
         "SELECT %(org)s, o.id, p.id, NULL, NULL, coalesce((s.values->>'owner_share_num')::int, 1), "
         "coalesce((s.values->>'owner_share_den')::int, 1), false, NULL "
         "FROM imports_stagedfeature s "
-        "JOIN registry_parcel p ON p.organisation_id = %(org)s AND p.parcel_code = s.parcel_code "
-        "JOIN imports_importedparcel l ON l.parcel_id = p.id AND l.job_id = s.job_id "
         "JOIN registry_owner o ON o.organisation_id = %(org)s AND o.id_number = s.values->>'owner_id' "
-        "WHERE s.job_id = %(job)s AND NOT s.has_error AND s.values ? 'owner_id' RETURNING id",
+        f"{_NEW_PARCEL_JOIN} AND s.values ? 'owner_id' RETURNING id",
         params,
     )
     ownership_ids = [row[0] for row in cur.fetchall()]
@@ -512,7 +517,6 @@ def job_commit(*, job: ImportJob, by) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(status=S.COMMITTING)
     org = job.organisation
     params = {"job": job.pk, "org": org.pk, "utm": org.utm_srid, "user": by.pk, "reason": f"import {job.pk}"}
-    parcel_ids = "SELECT parcel_id FROM imports_importedparcel WHERE job_id = %(job)s"
     try:
         with transaction.atomic(), connection.cursor() as cur:
             # The area expression makes the planner's cost look huge, and JIT compiling it costs more than
@@ -527,21 +531,18 @@ def job_commit(*, job: ImportJob, by) -> ImportJob:
             if "land_use" in job.field_map:
                 # A mapped land use becomes one LandUse row covering the deed area (or the map area).
                 cur.execute(
-                    "INSERT INTO registry_landuse (organisation_id, parcel_id, use_code, area_sq_wa, "
+                    "INSERT INTO registry_landuse (organisation_id, parcel_id, use_code, area_sq_wa, "  # noqa: S608
                     "user_code) "
                     "SELECT %(org)s, p.id, (s.values->>'land_use')::int, "
                     "coalesce(p.deed_area_sq_wa, round(p.area_m2 / 4, 2)), 1 "
-                    "FROM imports_stagedfeature s JOIN registry_parcel p "
-                    "ON p.organisation_id = %(org)s AND p.parcel_code = s.parcel_code "
-                    "JOIN imports_importedparcel l ON l.parcel_id = p.id AND l.job_id = s.job_id "
-                    "WHERE s.job_id = %(job)s AND NOT s.has_error AND s.values ? 'land_use'",
+                    f"FROM imports_stagedfeature s {_NEW_PARCEL_JOIN} AND s.values ? 'land_use' RETURNING id",
                     params,
                 )
                 _history_insert(
                     cur,
                     LandUse,
-                    id_sql=f"SELECT id FROM registry_landuse WHERE parcel_id IN ({parcel_ids})",  # noqa: S608
-                    params=params,
+                    id_sql="SELECT unnest(%(use_ids)s::bigint[])",
+                    params={**params, "use_ids": [row[0] for row in cur.fetchall()]},
                     history_type="+",
                 )
             if "owner_id" in job.field_map:
@@ -587,12 +588,20 @@ def job_undo(*, job: ImportJob, by) -> ImportJob:
         "reason_c": f"import {job.pk}",
         "since": job.committed_at,
     }
-    parcel_ids = "SELECT parcel_id FROM imports_importedparcel WHERE job_id = %(job)s"
     hist_parcel = Parcel.history.model._meta.db_table
     hist_use = LandUse.history.model._meta.db_table
     hist_owner = Owner.history.model._meta.db_table
     hist_ownership = Ownership.history.model._meta.db_table
-    # Rows this job wrote are those whose '+' history row names it (see _owners_insert).
+    # Rows this job wrote are those whose '+' history row names it (see _parcels_insert_sql, _owners_insert).
+    # The parcels' ids are read once: every statement below starts from them.
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT id FROM {hist_parcel} WHERE organisation_id = %(org)s AND history_type = '+' "  # noqa: S608
+            "AND history_change_reason = %(reason_c)s",
+            params,
+        )
+        params["parcel_ids"] = [row[0] for row in cur.fetchall()]
+    parcel_ids = "SELECT unnest(%(parcel_ids)s::bigint[])"
     ownership_ids = (
         f"SELECT o.id FROM registry_ownership o WHERE o.parcel_id IN ({parcel_ids}) "  # noqa: S608
         f"AND EXISTS (SELECT 1 FROM {hist_ownership} h WHERE h.id = o.id AND h.history_type = '+' "
@@ -607,10 +616,9 @@ def job_undo(*, job: ImportJob, by) -> ImportJob:
         cur.execute(f"SELECT id FROM registry_parcel WHERE id IN ({parcel_ids}) FOR UPDATE", params)  # noqa: S608
         cur.execute(f"SELECT id FROM registry_owner WHERE id IN ({owner_ids}) FOR UPDATE", params)  # noqa: S608
         cur.execute(
-            "SELECT (SELECT count(*) FROM imports_importedparcel l "  # noqa: S608
-            "JOIN registry_parcel p ON p.id = l.parcel_id "
-            "WHERE l.job_id = %(job)s AND (p.version <> l.version_at_import "
-            f"OR EXISTS (SELECT 1 FROM {hist_parcel} h WHERE h.id = p.id AND h.history_type <> '+') "
+            # From the ids, not the live rows: a parcel deleted since counts as edited too.
+            "SELECT (SELECT count(*) FROM unnest(%(parcel_ids)s::bigint[]) AS p(id) "  # noqa: S608
+            f"WHERE (EXISTS (SELECT 1 FROM {hist_parcel} h WHERE h.id = p.id AND h.history_type <> '+') "
             f"OR EXISTS (SELECT 1 FROM {hist_use} h WHERE h.parcel_id = p.id AND h.history_date > %(since)s "
             "AND (h.history_type <> '+' OR h.history_change_reason IS DISTINCT FROM %(reason_c)s))))"
             f" + (SELECT count(*) FROM {hist_ownership} h WHERE h.id IN ({ownership_ids}) "
@@ -649,11 +657,7 @@ def job_undo(*, job: ImportJob, by) -> ImportJob:
         _history_insert(cur, LandUse, id_sql=use_ids, params=params, history_type="-")
         _history_insert(cur, Parcel, id_sql=parcel_ids, params=params, history_type="-")
         cur.execute(f"DELETE FROM registry_landuse WHERE id IN ({use_ids})", params)  # noqa: S608
-        cur.execute(
-            "WITH gone AS (DELETE FROM imports_importedparcel WHERE job_id = %(job)s RETURNING parcel_id) "
-            "DELETE FROM registry_parcel WHERE id IN (SELECT parcel_id FROM gone)",
-            params,
-        )
+        cur.execute(f"DELETE FROM registry_parcel WHERE id IN ({parcel_ids})", params)  # noqa: S608
         _history_insert(cur, Owner, id_sql=created_owners, params=params, history_type="-")
         cur.execute(f"DELETE FROM registry_owner WHERE id IN ({created_owners})", params)  # noqa: S608
     job.status = S.UNDONE

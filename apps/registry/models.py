@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.history import BulkHistoricalRecords
 from apps.core.i18n import choices_from
-from apps.organisations.models import STORAGE_SRID, OrgScoped
+from apps.organisations.models import STORAGE_SRID, Organisation, OrgScoped
 
 from .domain import codes
 from .validators import validate_parcel_code_fields
@@ -96,7 +97,16 @@ class Parcel(OrgScoped):
         IMPORT = "import", _("Imported file")
         DEMO = "demo", _("Demo data")
 
-    parcel_code = models.CharField(_("parcel code"), max_length=16, db_index=True)
+    # Looked up within an organisation only: the unique (organisation, parcel_code) index serves equality and
+    # prefix search, so neither column has an index of its own (each costs time on every imported row).
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        verbose_name=_("organisation"),
+        related_name="+",
+        db_index=False,
+    )
+    parcel_code = models.CharField(_("parcel code"), max_length=16)
     # The parts are always derived from parcel_code (validators.validate_parcel_code_fields), never typed.
     zone_no = models.PositiveSmallIntegerField(_("zone no."), blank=True, editable=False)
     block_letter = models.CharField(_("block"), max_length=1, blank=True, editable=False)
@@ -182,7 +192,9 @@ class Parcel(OrgScoped):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = BulkHistoricalRecords(
+        excluded_fields=["updated_at"], no_db_index=["organisation", "parcel_code", "block", "village"]
+    )
 
     class Meta:
         verbose_name = _("parcel")
@@ -191,6 +203,8 @@ class Parcel(OrgScoped):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "parcel_code"],
+                # Pattern ops: the same index answers `parcel_code LIKE '01A%'` in any database collation.
+                opclasses=["int8_ops", "varchar_pattern_ops"],
                 name="parcel_unique_code",
                 violation_error_message=_(
                     "Another parcel in this organisation already has this parcel code."

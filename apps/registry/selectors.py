@@ -132,7 +132,7 @@ def parcel_search(*, org: Organisation, membership, query: str, limit: int = SEA
     results: list[dict] = []
     parcels = parcel_list(org=org, membership=membership).filter(status=Parcel.Status.ACTIVE)
     code = compact(text)
-    found = parcels.filter(Q(parcel_code__istartswith=code) | Q(document_no=text) | Q(land_no=text))
+    found = parcels.filter(Q(parcel_code__startswith=code) | Q(document_no=text) | Q(land_no=text))
     for parcel in found[:limit]:
         results.append({"kind": "parcel", "id": parcel.pk, "label": parcel.parcel_code,
                         "detail": parcel.document_no, "bbox": list(parcel.geom.extent)})

@@ -164,4 +164,4 @@ def test_commit_refuses_when_the_staged_rows_are_not_the_checked_ones(org, surve
     with pytest.raises(services.ImportRefused):
         services.job_commit(job=job, by=surveyor)
     assert not Parcel.objects.filter(organisation=org).exists()  # nothing half-written
-    assert not job.created_parcels.exists()
+    assert not Parcel.history.filter(organisation_id=org.pk).exists()
