@@ -72,23 +72,49 @@ class ImportJob(OrgScoped):
 
 
 class StagedFeature(models.Model):
-    """One feature of the file, already in EPSG:4326, waiting for validation and commit."""
+    """One feature of the file, in EPSG:4326 and parsed into the registry's columns, waiting for commit.
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="staged")
+    Scratch space, written with COPY and read by set-based SQL, so it is made cheap to write: the table is
+    UNLOGGED (migration 0003; a crash empties it, and commit then asks for a new check), its only index is
+    the primary key, and the job link has no database constraint (rows go with their job through Django's
+    cascade). A NULL value column means the file gave no value for it.
+    """
+
+    pk = models.CompositePrimaryKey("job", "feature_no")
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="staged", db_constraint=False, db_index=False
+    )
     feature_no = models.PositiveIntegerField()
     # Any geometry type: a Polygon/MultiPolygon check is part of validation, not of the column type.
     # No GiST index: every spatial join starts from the registry's indexed geometry, and COPY is faster.
     geom = models.GeometryField(srid=STORAGE_SRID, null=True, spatial_index=False)
+    # Measured in the organisation's UTM zone while staging, as registry.geometry.area_m2 does for one parcel.
+    area_m2 = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     parcel_code = models.CharField(max_length=32, blank=True)
     zone_no = models.PositiveSmallIntegerField(null=True)
     block_letter = models.CharField(max_length=1, blank=True)
     lot_no = models.PositiveSmallIntegerField(null=True)
     split_no = models.PositiveSmallIntegerField(null=True)
-    values = models.JSONField(default=dict)
+    document_no = models.CharField(max_length=20, null=True)
+    land_no = models.CharField(max_length=20, null=True)
+    survey_page = models.CharField(max_length=20, null=True)
+    volume = models.CharField(max_length=20, null=True)
+    page = models.CharField(max_length=20, null=True)
+    house_no = models.CharField(max_length=20, null=True)
+    road = models.CharField(max_length=120, null=True)
+    deed_area_sq_wa = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    village_no = models.PositiveSmallIntegerField(null=True)
+    land_use = models.PositiveSmallIntegerField(null=True)
+    owner_id = models.CharField(max_length=13, null=True)
+    owner_type = models.CharField(max_length=12, null=True)
+    owner_title = models.CharField(max_length=40, null=True)
+    owner_first_name = models.CharField(max_length=200, null=True)
+    owner_last_name = models.CharField(max_length=120, null=True)
+    # A name given without an ID number: reported, never written (an owner needs the number).
+    owner_name = models.TextField(null=True)
+    owner_share_num = models.PositiveIntegerField(null=True)
+    owner_share_den = models.PositiveIntegerField(null=True)
     has_error = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["job", "feature_no"], name="staged_unique_feature")]
 
 
 class ImportIssue(models.Model):
@@ -96,12 +122,18 @@ class ImportIssue(models.Model):
         ERROR = "error", _("Error")
         WARNING = "warning", _("Warning")
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="issues")
-    feature_no = models.PositiveIntegerField(null=True)
+    # Written by COPY, up to one row per feature and check (100,000 warnings are possible): no per-row
+    # foreign-key check, and the (job, severity) index serves every lookup by job. Rows go with their job
+    # through Django's cascade.
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="issues", db_constraint=False, db_index=False
+    )
+    feature_no = models.PositiveIntegerField(null=True)  # None: about the whole file
     severity = models.CharField(max_length=8, choices=Severity.choices)
     code = models.CharField(max_length=40)
     message = models.TextField()
 
     class Meta:
-        ordering = ["feature_no", "id"]
+        # Issues of the whole file (no feature) first, then by feature.
+        ordering = [models.F("feature_no").asc(nulls_first=True), "id"]
         indexes = [models.Index(fields=["job", "severity"], name="importissue_job_sev")]

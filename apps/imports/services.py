@@ -8,8 +8,8 @@ way (simple_history's table, set-based), and undo deletes exactly the rows the j
 
 from __future__ import annotations
 
-import json
 import logging
+import queue
 import shutil
 import threading
 import uuid
@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.copy import QueuedLibpqWriter
+from pyproj import Transformer
 
 from apps.organisations.models import Organisation
 from apps.registry.geometry import BOUNDARY_TOLERANCE_M
@@ -192,10 +194,6 @@ def job_configure(
 
 
 # ------------------------------------------------------------------------------------------- validate
-def _progress(job: ImportJob, done: int) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(progress_done=done)
-
-
 def _to_storage(geoms: np.ndarray, to_storage: crs_mod.ToStorage, *, driver: str) -> np.ndarray:
     # Most files are plain 2D already, and force_2d would copy every geometry anyway.
     if (shapely.has_z(geoms) | shapely.has_m(geoms)).any():
@@ -215,10 +213,6 @@ def _to_storage(geoms: np.ndarray, to_storage: crs_mod.ToStorage, *, driver: str
     return geoms
 
 
-# One encoder for all rows: json.dumps(…, ensure_ascii=False) builds a new JSONEncoder on every call.
-_json_text = json.JSONEncoder(ensure_ascii=False).encode
-
-
 @dataclass
 class _Checks:
     """State carried across batches: the organisation's area (prepared once) and the codes seen so far."""
@@ -226,6 +220,7 @@ class _Checks:
     area: object
     make_valid: bool
     org_name: str
+    to_utm: Transformer
     first_feature_of_code: dict[str, int] = field(default_factory=dict)
     duplicated_firsts: set[int] = field(default_factory=set)
 
@@ -240,7 +235,8 @@ class _Checks:
             )
             area = shapely.from_wkb(bytes(cur.fetchone()[0]))
         shapely.prepare(area)
-        return cls(area=area, make_valid=job.make_valid, org_name=job.organisation.name_th)
+        to_utm = Transformer.from_crs(4326, job.organisation.utm_srid, always_xy=True)
+        return cls(area=area, make_valid=job.make_valid, org_name=job.organisation.name_th, to_utm=to_utm)
 
 
 def _polygonal(geom):
@@ -303,67 +299,138 @@ def _geometry_problems(geoms: np.ndarray, checks: _Checks) -> tuple[np.ndarray, 
     return keep, problems
 
 
-def _stage_batch(job, start, geoms, columns, to_storage, parser, cur, checks: _Checks) -> int:
-    geoms = _to_storage(geoms, to_storage, driver=job.file_format)
-    keep, geometry_problems = _geometry_problems(geoms, checks)
-    shapely.set_srid(geoms, 4326)
-    hexes = np.full(len(geoms), None, dtype=object)
+def _areas_m2(geoms: np.ndarray, keep: np.ndarray, to_utm: Transformer) -> list[str | None]:
+    """Map areas in the organisation's UTM zone, rounded as registry.geometry.area_m2 rounds one parcel's."""
+    out: list[str | None] = [None] * len(geoms)
     if keep.any():
-        hexes[keep] = shapely.to_wkb(geoms[keep], hex=True, include_srid=True)
-    # Column by column to text once, then one small dict per row: the per-row work is only the parsing.
-    targets = list(job.field_map)
-    texts = [[readers._text(value) for value in columns[job.field_map[target]]] for target in targets]
+        utm = shapely.transform(
+            geoms[keep], lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1]))
+        )
+        for row, area in zip(np.flatnonzero(keep), shapely.area(utm).tolist(), strict=True):
+            out[row] = str(round(area, 2))
+    return out
+
+
+# COPY's text format: NULL is \N, and backslash, tab, newline and carriage return are escaped. PostgreSQL
+# text cannot hold NUL, which DBF padding sometimes leaves in a value: it is dropped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
+
+
+def _copy_field(values: list, *, text: bool) -> list[str]:
+    """One column as COPY text fields. Text is escaped only when the column holds something to escape."""
+    if not text:
+        return ["\\N" if value is None else str(value) for value in values]
+    present = "\x1f".join(filter(None, values))
+    if any(ch in present for ch in "\\\t\n\r\x00"):
+        return ["\\N" if value is None else value.translate(_COPY_ESCAPES) for value in values]
+    return ["\\N" if value is None else value for value in values]
+
+
+def _copy_block(columns: list[tuple[list, bool]]) -> str:
+    """Rows given column by column, each (values, holds text), as one block of COPY text: no per-value
+    adaptation in Python."""
+    fields = [_copy_field(values, text=text) for values, text in columns]
+    return "\n".join(map("\t".join, zip(*fields, strict=True))) + "\n"
+
+
+_STAGED_HEAD = ("job_id", "feature_no", "geom", "area_m2")
+# Staging columns that hold the file's text (escaped for COPY when needed); the others are numbers or codes.
+_TEXT_COLUMNS = frozenset(
+    field.column
+    for field in StagedFeature._meta.concrete_fields
+    if field.get_internal_type() in ("CharField", "TextField")
+)
+_ISSUE_COLUMNS = ("job_id", "feature_no", "severity", "code", "message")
+
+
+def _stage_batch(job, start, geoms, columns, to_storage, parser, checks: _Checks, issues: list) -> str:
+    """Check one batch; return its staging rows as COPY text and add its problems to ``issues``."""
+    count = len(geoms)
+    geoms = _to_storage(geoms, to_storage, driver=job.file_format)
+    keep, problems_by_row = _geometry_problems(geoms, checks)
+    shapely.set_srid(geoms, 4326)
+    hexes = np.full(count, None, dtype=object)
+    if keep.any():
+        # Binary WKB and bytes.hex: a quarter of the time of GEOS's own hex writer.
+        hexes[keep] = [wkb.hex() for wkb in shapely.to_wkb(geoms[keep], include_srid=True)]
+    texts = {target: [readers._text(v) for v in columns[source]] for target, source in job.field_map.items()}
+    parsed = parser.parse_columns(texts, count)
+    for row, code, message in parsed.problems:
+        problems_by_row.setdefault(row, []).append(
+            ("warning" if code in validation.WARNING_CODES else "error", code, message)
+        )
+    # Duplicates within the file: the first feature of a code is flagged at the end (sql_validate), when it
+    # is known to have a twin in a later batch too.
     msg_duplicate = _("The parcel code appears more than once in the file.")
     first_feature_of_code = checks.first_feature_of_code
-    split_width = parser.split_width
-    issue_rows = []
-    with cur.copy(
-        "COPY imports_stagedfeature (job_id, feature_no, geom, parcel_code, zone_no, block_letter, lot_no, "
-        "split_no, values, has_error) FROM STDIN"
-    ) as copy:
-        for i, row in enumerate(zip(*texts, strict=True) if texts else ((),) * len(geoms)):
-            feature_no = start + i + 1
-            raw = dict(zip(targets, row, strict=True))
-            values, code, value_problems = parser.parse(raw)
-            problems = [
-                ("warning" if c in validation.WARNING_CODES else "error", c, m) for c, m in value_problems
-            ]
-            if i in geometry_problems:
-                problems += geometry_problems[i]
-            if code:
-                text_code = code.to_text(split_width=split_width)
-                first = first_feature_of_code.setdefault(text_code, feature_no)
-                if first != feature_no:
-                    problems.append(("error", "duplicate_in_file", msg_duplicate))
-                    checks.duplicated_firsts.add(first)
-            else:
-                text_code = (raw.get("parcel_code") or "")[:32]
-            copy.write_row(
-                (
-                    job.pk,
-                    feature_no,
-                    hexes[i],
-                    text_code,
-                    code.zone if code else None,
-                    code.block if code else "",
-                    code.lot if code else None,
-                    code.split if code else None,
-                    _json_text(values),
-                    any(severity == "error" for severity, _c, _m in problems),
-                )
+    codes = zip(parsed.columns["parcel_code"], parsed.columns["zone_no"], strict=True)
+    for row, (code, zone) in enumerate(codes):
+        if zone is None:  # not a parcel code: reported already
+            continue
+        first = first_feature_of_code.setdefault(code, start + row + 1)
+        if first != start + row + 1:
+            problems_by_row.setdefault(row, []).append(("error", "duplicate_in_file", msg_duplicate))
+            checks.duplicated_firsts.add(first)
+    # The report is read in feature order (ImportIssue.Meta.ordering), so rows are written as they come.
+    has_error = ["f"] * count
+    for row, found in problems_by_row.items():
+        for severity, code, message in found:
+            if severity == "error":
+                has_error[row] = "t"
+            issues.append((start + row + 1, severity, code, message))
+    return _copy_block(
+        [
+            ([job.pk] * count, False),
+            (list(range(start + 1, start + count + 1)), False),
+            (hexes.tolist(), False),
+            (_areas_m2(geoms, keep, checks.to_utm), False),
+            *((parsed.columns[name], name in _TEXT_COLUMNS) for name in parser.columns),
+            (has_error, False),
+        ]
+    )
+
+
+class _ProgressReporter:
+    """Writes a job's progress from a thread with its own connection: the worker's connection is busy with
+    one COPY for the whole file. Best effort: a row another transaction holds is skipped, never waited for.
+    """
+
+    def __init__(self, job_id: int) -> None:
+        self._job_id = job_id
+        self._queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=f"import-progress-{job_id}", daemon=True)
+        self._thread.start()
+
+    def report(self, done: int) -> None:
+        self._queue.put(done)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            while (done := self._queue.get()) is not None:
+                with connection.cursor() as cur:
+                    cur.execute(
+                        "UPDATE imports_importjob SET progress_done = %s WHERE id = (SELECT id FROM "
+                        "imports_importjob WHERE id = %s FOR UPDATE SKIP LOCKED)",
+                        [done, self._job_id],
+                    )
+        except Exception:  # progress is a courtesy: never the reason an import fails
+            logger.warning(
+                "import progress not written", exc_info=True, extra={"import_job_id": self._job_id}
             )
-            issue_rows.extend((job.pk, feature_no, severity, c, m) for severity, c, m in problems)
-    if issue_rows:
-        with cur.copy(
-            "COPY imports_importissue (job_id, feature_no, severity, code, message) FROM STDIN"
-        ) as copy:
-            for row in issue_rows:
-                copy.write_row(row)
-    return len(geoms)
+        finally:
+            connection.close()
 
 
 def job_validate(*, job: ImportJob) -> ImportJob:
-    """Stage every feature (in EPSG:4326) and check it; nothing is written to the registry."""
+    """Stage every feature (in EPSG:4326) and check it; nothing is written to the registry.
+
+    One COPY takes the whole file, batch after batch, through a queue: PostgreSQL stores a batch while
+    Python reads and checks the next one (two cores busy instead of one).
+    """
     ImportJob.objects.filter(pk=job.pk).update(status=S.VALIDATING, progress_done=0, message="")
     StagedFeature.objects.filter(job=job).delete()
     ImportIssue.objects.filter(job=job).delete()
@@ -374,11 +441,38 @@ def job_validate(*, job: ImportJob) -> ImportJob:
     source = _source(job)
     total = 0
     checks = _Checks.for_job(job)
-    with connection.cursor() as django_cursor:
-        cur = django_cursor.cursor  # the psycopg cursor: COPY is what makes staging fast
-        for start, geoms, columns in readers.read_batches(source, batch_size=BATCH_FEATURES):
-            total += _stage_batch(job, start, geoms, columns, to_storage, parser, cur, checks)
-            _progress(job, total)
+    issues: list[tuple] = []
+    staged_columns = (*_STAGED_HEAD, *parser.columns, "has_error")
+    progress = _ProgressReporter(job.pk)
+    try:
+        with connection.cursor() as django_cursor:
+            cur = django_cursor.cursor  # the psycopg cursor: COPY is what makes staging fast
+            with cur.copy(
+                f"COPY imports_stagedfeature ({', '.join(staged_columns)}) FROM STDIN",
+                writer=QueuedLibpqWriter(cur),
+            ) as copy:
+                for start, geoms, columns in readers.read_batches(source, batch_size=BATCH_FEATURES):
+                    copy.write(_stage_batch(job, start, geoms, columns, to_storage, parser, checks, issues))
+                    total += len(geoms)
+                    progress.report(total)
+            if parser.owner_names_ignored:
+                issues.append((None, "warning", "owner_id_not_mapped", str(validation.OWNER_NAMES_IGNORED)))
+            if issues:
+                numbers, severities, codes, messages = (list(column) for column in zip(*issues, strict=True))
+                with cur.copy(f"COPY imports_importissue ({', '.join(_ISSUE_COLUMNS)}) FROM STDIN") as copy:
+                    copy.write(
+                        _copy_block(
+                            [
+                                ([job.pk] * len(issues), False),
+                                (numbers, False),
+                                (severities, False),
+                                (codes, False),
+                                (messages, True),
+                            ]
+                        )
+                    )
+    finally:
+        progress.close()
     if total == 0:
         raise ImportRejected(_("The layer holds no features."), "empty_layer")
     validation.sql_validate(job=job, duplicated_firsts=sorted(checks.duplicated_firsts))
@@ -387,7 +481,7 @@ def job_validate(*, job: ImportJob) -> ImportJob:
     job.progress_done = job.progress_total = total
     job.error_count = StagedFeature.objects.filter(job=job, has_error=True).count()
     job.warning_count = (
-        ImportIssue.objects.filter(job=job, severity=ImportIssue.Severity.WARNING)
+        ImportIssue.objects.filter(job=job, severity=ImportIssue.Severity.WARNING, feature_no__isnull=False)
         .values("feature_no")
         .distinct()
         .count()
@@ -440,7 +534,7 @@ def _parcels_insert_sql() -> str:
         "LEFT JOIN registry_taxmapzone z ON z.organisation_id = %(org)s AND z.zone_no = s.zone_no "
         "LEFT JOIN registry_taxmapblock b ON b.zone_id = z.id AND b.block_letter = s.block_letter "
         "LEFT JOIN registry_village v ON v.organisation_id = %(org)s "
-        "AND v.moo_no = (s.values->>'village_no')::int "
+        "AND v.moo_no = s.village_no "
         f"WHERE s.job_id = %(job)s AND NOT s.has_error RETURNING {', '.join(history)}) "
         f"INSERT INTO {Parcel.history.model._meta.db_table} ({', '.join(history)}, history_date, "
         "history_change_reason, history_type, history_user_id) "
@@ -467,11 +561,12 @@ def _owners_insert(cur, params: dict) -> None:
     columns = validation.owner_column_sql()
     cur.execute(
         f"INSERT INTO registry_owner ({', '.join(columns)}) "  # noqa: S608
-        f"SELECT DISTINCT ON (s.values->>'owner_id') {', '.join(columns.values())} "
-        "FROM imports_stagedfeature s WHERE s.job_id = %(job)s AND NOT s.has_error AND s.values ? 'owner_id' "
+        f"SELECT DISTINCT ON (s.owner_id) {', '.join(columns.values())} "
+        "FROM imports_stagedfeature s "
+        "WHERE s.job_id = %(job)s AND NOT s.has_error AND s.owner_id IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM registry_owner o WHERE o.organisation_id = %(org)s "
-        "AND o.id_number = s.values->>'owner_id') "
-        "ORDER BY s.values->>'owner_id', s.values ? 'owner_first_name' DESC, s.feature_no RETURNING id",
+        "AND o.id_number = s.owner_id) "
+        "ORDER BY s.owner_id, s.owner_first_name IS NOT NULL DESC, s.feature_no RETURNING id",
         params,
     )
     owner_ids = [row[0] for row in cur.fetchall()]
@@ -486,11 +581,11 @@ def _owners_insert(cur, params: dict) -> None:
     cur.execute(
         "INSERT INTO registry_ownership (organisation_id, owner_id, parcel_id, building_id, condo_unit_id, "  # noqa: S608
         "share_numerator, share_denominator, in_house_registration, since) "
-        "SELECT %(org)s, o.id, p.id, NULL, NULL, coalesce((s.values->>'owner_share_num')::int, 1), "
-        "coalesce((s.values->>'owner_share_den')::int, 1), false, NULL "
+        "SELECT %(org)s, o.id, p.id, NULL, NULL, coalesce(s.owner_share_num, 1), "
+        "coalesce(s.owner_share_den, 1), false, NULL "
         "FROM imports_stagedfeature s "
-        "JOIN registry_owner o ON o.organisation_id = %(org)s AND o.id_number = s.values->>'owner_id' "
-        f"{_NEW_PARCEL_JOIN} AND s.values ? 'owner_id' RETURNING id",
+        "JOIN registry_owner o ON o.organisation_id = %(org)s AND o.id_number = s.owner_id "
+        f"{_NEW_PARCEL_JOIN} AND s.owner_id IS NOT NULL RETURNING id",
         params,
     )
     ownership_ids = [row[0] for row in cur.fetchall()]
@@ -533,9 +628,10 @@ def job_commit(*, job: ImportJob, by) -> ImportJob:
                 cur.execute(
                     "INSERT INTO registry_landuse (organisation_id, parcel_id, use_code, area_sq_wa, "  # noqa: S608
                     "user_code) "
-                    "SELECT %(org)s, p.id, (s.values->>'land_use')::int, "
+                    "SELECT %(org)s, p.id, s.land_use, "
                     "coalesce(p.deed_area_sq_wa, round(p.area_m2 / 4, 2)), 1 "
-                    f"FROM imports_stagedfeature s {_NEW_PARCEL_JOIN} AND s.values ? 'land_use' RETURNING id",
+                    f"FROM imports_stagedfeature s {_NEW_PARCEL_JOIN} AND s.land_use IS NOT NULL "
+                    "RETURNING id",
                     params,
                 )
                 _history_insert(

@@ -119,6 +119,8 @@ class Parcel(OrgScoped):
         blank=True,
         related_name="parcels",
         verbose_name=_("block"),
+        # Read through the parcel code, not the block; only removing a block looks parcels up by it.
+        db_index=False,
     )
     village = models.ForeignKey(
         Village,
@@ -211,7 +213,8 @@ class Parcel(OrgScoped):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "status"], name="parcel_org_status")]
+        # No (organisation, status) index: neither narrows much (one organisation's parcels are nearly all
+        # active), and an import maintains every index for each of its 100,000 rows.
 
     def __str__(self) -> str:
         return self.parcel_code

@@ -43,6 +43,8 @@ def _checked(org, user, path, field_map=OWNER_MAP):
         ("นาง  สมศรี   มีนา ทรายทอง", ("นาง", "สมศรี", "มีนา ทรายทอง")),
         ("ด.ญ.มาลี ศรีสุข", ("ด.ญ.", "มาลี", "ศรีสุข")),
         ("สมหมาย ใจงาม", ("", "สมหมาย", "ใจงาม")),
+        ("นาง", ("", "นาง", "")),  # a title alone is a name
+        ("นางสาว", ("นาง", "สาว", "")),  # as before the regex: the longest title that leaves a name
     ],
 )
 def test_full_name_splits_after_the_thai_title(full, expected):
@@ -193,3 +195,20 @@ def test_the_pages_offer_the_owner_columns_and_count_what_was_created(client, or
     services.job_run_next()
     page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
     assert "It created 1 new owners and 1 ownerships." in page
+
+
+@pytest.mark.django_db
+def test_owner_names_without_an_id_column_are_one_warning_for_the_file(org, surveyor, tmp_path, client):
+    path = _owner_file(tmp_path, [("", "นายสมชาย ใจดี", ""), ("", "นางสมศรี มีนา", "")])
+    job = _checked(org, surveyor, path, field_map={"parcel_code": "PCODE", "owner_name": "OWNER"})
+
+    assert job.status == ImportJob.Status.VALIDATED, job.message
+    issues = list(ImportIssue.objects.filter(job=job).values_list("feature_no", "severity", "code"))
+    assert issues == [(None, "warning", "owner_id_not_mapped")]
+    assert job.error_count == 0 and job.warning_count == 0
+    client.force_login(surveyor)
+    page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert "ทั้งไฟล์" in page and "เลขประจำตัว" in page
+    services.job_commit(job=job, by=surveyor)
+    assert Parcel.objects.filter(organisation=org).count() == 2
+    assert not Ownership.objects.filter(organisation=org).exists()

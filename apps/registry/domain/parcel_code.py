@@ -26,6 +26,8 @@ DEFAULT_SPLIT_SUFFIX_WIDTH = 3
 
 # §3.1 suggested regex (from observed data, UNCONFIRMED as a DLA rule).
 _PARCEL_RE = re.compile(r"(?P<zone>\d{2})(?P<block>[A-Z])(?P<lot>\d{3})(?:/(?P<split>\d{1,3}))?")
+# Already canonical without a split suffix (zone 01-99, lot 001-999): what nearly every row of a file holds.
+_CANONICAL_RE = re.compile(r"(?!00)\d{2}[A-Z](?!000)\d{3}")
 _ATTACHED_RE = re.compile(r"(?P<parcel>.+)-(?P<kind>[BP])(?P<seq>\d{3})")
 
 AttachedKind = Literal["B", "P"]
@@ -135,6 +137,21 @@ def compact(number: str) -> str:
     ``parse_attached_code`` and not by this module's ``validate``.
     """
     return "".join(number.split()).replace("-", "").upper()
+
+
+Parts = tuple[str, int, str, int, "int | None"]
+
+
+def parts(number: str, *, split_width: int = DEFAULT_SPLIT_SUFFIX_WIDTH) -> Parts:
+    """(canonical text, zone, block, lot, split) of a code; raises ParcelCodeError.
+
+    The same answer as ``ParcelCode.parse(number)`` and ``to_text``, with a shortcut for codes already in
+    canonical form, because an import reads 100,000 of them in a row.
+    """
+    if _CANONICAL_RE.fullmatch(number):
+        return number, int(number[:2]), number[2], int(number[3:]), None
+    code = ParcelCode.parse(number)
+    return code.to_text(split_width=split_width), code.zone, code.block, code.lot, code.split
 
 
 def validate(number: str) -> str:

@@ -231,3 +231,36 @@ def test_round_trip_through_text(code, split_width):
 def test_attached_round_trip(code, seq, kind):
     attached = AttachedCode(code, kind, seq)
     assert parse_attached_code(str(attached)) == attached
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("01A001", ("01A001", 1, "A", 1, None)),
+        ("99Z999", ("99Z999", 99, "Z", 999, None)),
+        ("01a001", ("01A001", 1, "A", 1, None)),
+        ("01-A-001", ("01A001", 1, "A", 1, None)),
+        ("01A001/1", ("01A001/001", 1, "A", 1, 1)),
+    ],
+)
+def test_parts_is_parse_and_to_text(text, expected):
+    assert parcel_code.parts(text) == expected
+
+
+@pytest.mark.parametrize("text", ["00A001", "01A000", "01A0001", "", "1A001", "01AA001"])
+def test_parts_refuses_what_parse_refuses(text):
+    with pytest.raises(ParcelCodeError):
+        parcel_code.parts(text)
+
+
+@given(st.from_regex(r"[0-9]{2}[A-Za-z][0-9]{3}(/[0-9]{1,3})?", fullmatch=True))
+def test_parts_agrees_with_parse(text):
+    try:
+        code = ParcelCode.parse(text)
+    except ParcelCodeError:
+        with pytest.raises(ParcelCodeError):
+            parcel_code.parts(text)
+        return
+    assert parcel_code.parts(text, split_width=2) == (
+        code.to_text(split_width=2), code.zone, code.block, code.lot, code.split
+    )
