@@ -16,7 +16,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "Zipped Shapefile, GeoPackage, GeoJSON, KML/KMZ, DXF or CSV (WKT, lon/lat or UTM columns)."
+            "Zipped Shapefile, GeoPackage, GeoJSON, KML/KMZ, DXF, or CSV or Excel .xlsx (WKT, lon/lat or "
+            "UTM columns)."
         ),
     )
 

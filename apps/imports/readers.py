@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from . import crs as crs_mod
+from . import spreadsheets
 
 # Named limits (settings may override; the lead adds them to settings/base.py).
 MAX_UPLOAD_BYTES_DEFAULT = 200 * 1024 * 1024
@@ -37,8 +38,11 @@ VECTOR_SUFFIXES = {
     ".kml": "KML",
     ".dxf": "DXF",
     ".csv": "CSV",
+    # Not a GDAL driver name: a worksheet is turned into a CSV (spreadsheets.py) and read as one.
+    ".xlsx": "XLSX",
 }
 ARCHIVE_SUFFIXES = {".zip", ".kmz"}
+EXCEL_SUFFIXES = {".xlsx", ".xls"}
 CSV_WKT_NAMES = ("wkt", "geom", "geometry", "the_geom", "shape")
 CSV_X_NAMES = ("lon", "lng", "long", "longitude", "x", "easting", "e", "utm_e", "east")
 CSV_Y_NAMES = ("lat", "latitude", "y", "northing", "n", "utm_n", "north")
@@ -91,38 +95,54 @@ def store_stream(chunks, dest: Path) -> int:
     return written
 
 
-def safe_extract(archive: Path, into: Path) -> list[Path]:
-    """Extract a zip after checking its directory: member count, total size, ratio, and paths.
+def max_unzipped_bytes() -> int:
+    return limit("GIS_PORTAL_IMPORT_MAX_UNZIPPED_BYTES", MAX_UNZIPPED_BYTES_DEFAULT)
 
-    The sizes in the directory can lie, so extraction also counts the bytes it really writes.
-    """
-    max_total = limit("GIS_PORTAL_IMPORT_MAX_UNZIPPED_BYTES", MAX_UNZIPPED_BYTES_DEFAULT)
-    max_members = limit("GIS_PORTAL_IMPORT_MAX_ZIP_MEMBERS", MAX_ZIP_MEMBERS_DEFAULT)
-    max_ratio = limit("GIS_PORTAL_IMPORT_MAX_ZIP_RATIO", MAX_ZIP_RATIO_DEFAULT)
-    bomb = ImportRejected(
+
+def _zip_bomb() -> ImportRejected:
+    return ImportRejected(
         _("The zip file unpacks to far more data than it holds (a 'zip bomb'); we did not open it."),
         "zip_bomb",
     )
+
+
+def zip_members_checked(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """A zip's file members, after checking its directory: member count, total size, ratio, and paths.
+
+    An .xlsx is a zip too, and goes through the same checks before openpyxl inflates any part of it.
+    """
+    max_total = max_unzipped_bytes()
+    max_members = limit("GIS_PORTAL_IMPORT_MAX_ZIP_MEMBERS", MAX_ZIP_MEMBERS_DEFAULT)
+    max_ratio = limit("GIS_PORTAL_IMPORT_MAX_ZIP_RATIO", MAX_ZIP_RATIO_DEFAULT)
+    members = [m for m in zf.infolist() if not m.is_dir()]
+    if len(members) > max_members:
+        raise ImportRejected(
+            _("The zip file holds %(count)s files; we accept at most %(max)s.")
+            % {"count": len(members), "max": max_members},
+            "zip_too_many_files",
+        )
+    total = sum(m.file_size for m in members)
+    if total > max_total:
+        raise _zip_bomb()
+    for m in members:
+        if m.file_size > 1024 * 1024 and m.file_size > max_ratio * max(m.compress_size, 1):
+            raise _zip_bomb()
+        name = Path(m.filename)
+        if name.is_absolute() or ".." in name.parts:
+            raise ImportRejected(_("The zip file holds a file with an unsafe path."), "zip_unsafe_path")
+    return members
+
+
+def safe_extract(archive: Path, into: Path) -> list[Path]:
+    """Extract a zip after checking its directory (:func:`zip_members_checked`).
+
+    The sizes in the directory can lie, so extraction also counts the bytes it really writes.
+    """
+    max_total = max_unzipped_bytes()
+    bomb = _zip_bomb()
     try:
         with zipfile.ZipFile(archive) as zf:
-            members = [m for m in zf.infolist() if not m.is_dir()]
-            if len(members) > max_members:
-                raise ImportRejected(
-                    _("The zip file holds %(count)s files; we accept at most %(max)s.")
-                    % {"count": len(members), "max": max_members},
-                    "zip_too_many_files",
-                )
-            total = sum(m.file_size for m in members)
-            if total > max_total:
-                raise bomb
-            for m in members:
-                if m.file_size > 1024 * 1024 and m.file_size > max_ratio * max(m.compress_size, 1):
-                    raise bomb
-                name = Path(m.filename)
-                if name.is_absolute() or ".." in name.parts:
-                    raise ImportRejected(
-                        _("The zip file holds a file with an unsafe path."), "zip_unsafe_path"
-                    )
+            members = zip_members_checked(zf)
             into.mkdir(parents=True, exist_ok=True)
             written_total, extracted = 0, []
             for m in members:
@@ -150,19 +170,29 @@ def _by_suffix(paths: list[Path], suffix: str) -> list[Path]:
 
 
 def find_dataset(path: Path, work_dir: Path) -> tuple[Path, str]:
-    """The file GDAL should open for an upload (unzipping it first), and its driver name."""
+    """The file GDAL should open for an upload (unzipping it first), and its driver name.
+
+    For an Excel workbook, the workbook and "XLSX": :func:`open_source` turns its sheet into a CSV.
+    """
     suffix = path.suffix.lower()
     with path.open("rb") as fh:
         magic = fh.read(16)
+    if suffix in EXCEL_SUFFIXES:
+        return excel_check(path, magic), VECTOR_SUFFIXES[".xlsx"]
     if suffix in ARCHIVE_SUFFIXES or magic.startswith(b"PK\x03\x04"):
         files = safe_extract(path, work_dir / "unzipped")
-        for wanted in (".shp", ".gpkg", ".kml", ".geojson", ".json", ".dxf", ".csv"):
+        for wanted in (".shp", ".gpkg", ".kml", ".geojson", ".json", ".dxf", ".csv", ".xlsx"):
             found = _by_suffix(files, wanted)
             if found:
                 if wanted == ".shp":
                     for shp in found:
                         shapefile_check_parts(shp)
+                if wanted == ".xlsx":
+                    with found[0].open("rb") as fh:
+                        excel_check(found[0], fh.read(16))
                 return found[0], VECTOR_SUFFIXES[wanted]
+        if _by_suffix(files, ".xls"):
+            raise _rejected(spreadsheets.old_excel(_by_suffix(files, ".xls")[0].name))
         names = ", ".join(sorted(p.name for p in files)[:10]) or _("nothing")
         if _by_suffix(files, ".dbf") or _by_suffix(files, ".shx"):
             raise ImportRejected(
@@ -180,12 +210,28 @@ def find_dataset(path: Path, work_dir: Path) -> tuple[Path, str]:
         raise ImportRejected(
             _(
                 "We cannot read %(suffix)s files. Upload a zipped Shapefile, GeoPackage, GeoJSON, KML/KMZ, "
-                "DXF or CSV."
+                "DXF, CSV or Excel (.xlsx)."
             )
             % {"suffix": suffix or _("(no extension)")},
             "unknown_format",
         )
     return path, VECTOR_SUFFIXES[suffix]
+
+
+def _rejected(error: spreadsheets.SheetError) -> ImportRejected:
+    return ImportRejected(error.message, error.code)
+
+
+def excel_check(path: Path, magic: bytes) -> Path:
+    """Refuse an old .xls (or an encrypted .xlsx: both are OLE2 files) and an .xlsx that is no zip at all."""
+    if path.suffix.lower() == ".xls" or magic.startswith(spreadsheets.OLE2_MAGIC):
+        raise _rejected(spreadsheets.old_excel(path.name))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            zip_members_checked(zf)
+    except zipfile.BadZipFile:
+        raise _rejected(spreadsheets.damaged()) from None
+    return path
 
 
 def shapefile_check_parts(shp: Path) -> None:
@@ -306,12 +352,14 @@ class Source:
     layer: str | None = None
     encoding: str | None = None
     open_options: dict[str, str] = field(default_factory=dict)
+    # A workbook's usable sheets; then ``layer`` is the sheet and ``path`` the CSV made of it.
+    sheets: tuple[str, ...] | None = None
 
     def read_kwargs(self) -> dict:
         kwargs: dict = {}
-        if self.layer:
+        if self.layer and self.sheets is None:
             kwargs["layer"] = self.layer
-        if self.encoding and self.driver in ("ESRI Shapefile", "CSV"):
+        if self.encoding and self.driver in ("ESRI Shapefile", "CSV", "XLSX"):
             kwargs["encoding"] = self.encoding
         kwargs.update(self.open_options)
         return kwargs
@@ -334,10 +382,56 @@ def open_source(path: Path, driver: str, *, layer: str | None = None, encoding: 
         with path.open("rb") as fh:
             source.encoding = encoding or guess_text_encoding(fh.read(2 * 1024 * 1024))
         source.open_options = csv_open_options(csv_check(path, source.encoding))
+    elif driver == "XLSX":
+        source = sheet_source(path, layer=layer)
     return source
 
 
+def has_coordinate_columns(header: list[str]) -> bool:
+    try:
+        csv_open_options([name.strip().lower() for name in header])
+    except ImportRejected:
+        return False
+    return True
+
+
+def default_sheet(book: spreadsheets.Workbook) -> str:
+    """The first sheet with coordinate columns, else the first with data (its error says what is missing).
+
+    A notes or cover sheet before the parcel list must not make the upload fail: the layer picker, where the
+    user could choose another sheet, only exists once an upload has been inspected.
+    """
+    with_coordinates = (name for name, header in book.headers.items() if has_coordinate_columns(header))
+    return next(with_coordinates, book.sheets[0])
+
+
+def sheet_source(path: Path, *, layer: str | None) -> Source:
+    """One worksheet as a CSV source: the sheet ``layer`` names, or :func:`default_sheet`.
+
+    An encoding chosen on the page does not apply: an .xlsx stores its text as Unicode, and the CSV made of it
+    is UTF-8.
+    """
+    try:
+        book = spreadsheets.workbook_open(path, is_header=has_coordinate_columns)
+        if layer is not None and layer not in book.sheets:
+            raise ImportRejected(_("The file has no layer named %(name)s.") % {"name": layer}, "no_layer")
+        sheet = layer or default_sheet(book)
+        csv_path = spreadsheets.sheet_to_csv(book, sheet, max_bytes=max_unzipped_bytes())
+    except spreadsheets.SheetError as exc:
+        raise _rejected(exc) from None
+    return Source(
+        path=csv_path,
+        driver="XLSX",
+        layer=sheet,
+        encoding="utf-8",
+        open_options=csv_open_options(csv_check(csv_path, "utf-8")),
+        sheets=book.sheets,
+    )
+
+
 def list_layers(source: Source) -> list[str]:
+    if source.sheets is not None:
+        return list(source.sheets)
     try:
         return [str(name) for name, _geom_type in pyogrio.list_layers(source.path)]
     except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
@@ -363,6 +457,8 @@ def inspect(source: Source) -> dict:
     shp_encoding, encoding_from = (
         shapefile_encoding(source.path) if source.driver == "ESRI Shapefile" else (source.encoding, "guess")
     )
+    if source.driver == "XLSX":
+        encoding_from = "xlsx"  # not a guess: a workbook's text is Unicode
     fields = [str(name) for name in meta["fields"]]
     preview = [
         {name: _text(column[i]) for name, column in zip(fields, values, strict=True)}
@@ -382,7 +478,7 @@ def inspect(source: Source) -> dict:
         "crs": crs_text or "",
         "detected_srid": crs_mod.detect_srid(crs_text),
         "encoding": source.encoding or "",
-        "encoding_from": encoding_from if source.driver == "ESRI Shapefile" else "guess",
+        "encoding_from": encoding_from if source.driver in ("ESRI Shapefile", "XLSX") else "guess",
         "encoding_detected": shp_encoding or "",
         "preview": preview,
         "bounds": bounds,

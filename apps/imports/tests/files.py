@@ -1,13 +1,15 @@
-"""Real files made in the tests: shapefiles (with and without .cpg), GeoPackages, GeoJSON, KML, DXF, CSV."""
+"""Real files made in the tests: shapefiles (with and without .cpg), GPKG, GeoJSON, KML, DXF, CSV, XLSX."""
 
 from __future__ import annotations
 
+import csv
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pyogrio
 import shapely
+from openpyxl import Workbook
 from shapely.geometry import Polygon
 
 from apps.registry.tests.factories import ORIGIN_LAT, ORIGIN_LON
@@ -91,3 +93,22 @@ def shapefile_zip(
     if not keep_cpg:
         (folder / f"{name}.cpg").unlink()
     return zip_files(tmp / f"{name}.zip", sorted(folder.iterdir()))
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A real Excel workbook, one sheet per item (rows as lists of cell values, typed as Excel types them)."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list]) -> Path:
+    """The CSV a clerk would save from the same sheet (Excel's "CSV UTF-8"): every value as shown."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["" if v is None else str(v) for v in row] for row in rows])
+    return path

@@ -19,14 +19,16 @@ from ._common import user
 
 
 class Command(BaseCommand):
-    help = "Import a layer (parcels) from a Shapefile zip, GeoPackage, GeoJSON, KML/KMZ, DXF or CSV."
+    help = "Import a layer (parcels) from a Shapefile zip, GeoPackage, GeoJSON, KML/KMZ, DXF, CSV or XLSX."
 
     def add_arguments(self, parser):
         parser.add_argument("layer", choices=[t.value for t in ImportJob.Target])
         parser.add_argument("file", type=Path)
         parser.add_argument("--srid", type=int, help="EPSG code when the file does not say (24047, 24048, …)")
         parser.add_argument("--encoding", help="text encoding of the attributes, e.g. cp874 or utf-8")
-        parser.add_argument("--layer", dest="source_layer", help="layer inside a GeoPackage")
+        parser.add_argument(
+            "--layer", dest="source_layer", help="layer inside a GeoPackage, or sheet of an Excel workbook"
+        )
         parser.add_argument(
             "--map",
             action="append",
