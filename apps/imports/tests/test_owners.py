@@ -207,7 +207,7 @@ def test_owner_names_without_an_id_column_are_one_warning_for_the_file(org, surv
     assert issues == [(None, "warning", "owner_id_not_mapped")]
     assert job.error_count == 0 and job.warning_count == 0
     client.force_login(surveyor)
-    page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("imports:detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="th").content.decode()
     assert "ทั้งไฟล์" in page and "เลขประจำตัว" in page
     services.job_commit(job=job, by=surveyor)
     assert Parcel.objects.filter(organisation=org).count() == 2
