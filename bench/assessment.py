@@ -27,6 +27,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import _database  # noqa: E402
+
 DEFAULT_DB_URL = "postgis://gis_portal:gis_portal@127.0.0.1:55432/gis_portal_bench_assess"
 YEAR = 2569
 
@@ -69,7 +73,7 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "gis_portal.settings.local"
     os.environ["DJANGO_DEBUG"] = "false"  # a DEBUG connection keeps every query in memory
     sys.path.insert(0, str(ROOT))
-    _database_ensure(os.environ["DATABASE_URL"])
+    _database.ensure(os.environ["DATABASE_URL"])
 
     import django
 
@@ -141,17 +145,6 @@ def main() -> None:
         f"land {land_baht or 0:,.0f} + buildings {building_baht or 0:,.0f} baht)"
     )
     print(f"{'ratio':<40} {run_s / bare_s:>8.1f} x   goal: run < 20 s")
-
-
-def _database_ensure(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.replace("postgis://", "postgresql://", 1).rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            print(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')  # our default or the operator's env, never a request
 
 
 if __name__ == "__main__":

@@ -40,6 +40,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import _database  # noqa: E402
+
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 BENCH_VENV = ROOT / "var" / "bench-venv"
 DEFAULT_DB_URL = "postgresql://gis_portal:gis_portal@127.0.0.1:55432/gis_portal_bench"
@@ -70,19 +74,6 @@ class Result:
 
 def _psql_url(url: str) -> str:
     return url.replace("postgis://", "postgresql://", 1)
-
-
-def database_ensure(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            print(f"creating database {name}")
-            # A name from our own default or the operator's env, never from a request.
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def django_env(url: str) -> dict[str, str]:
@@ -338,7 +329,7 @@ def main() -> int:
     if not tipg_python.exists():
         print(f"tipg is missing: python3 -m venv {BENCH_VENV} && {BENCH_VENV}/bin/pip install tipg uvicorn")
         return 2
-    database_ensure(url)
+    _database.ensure(url)
     manage(url, "migrate", "--verbosity", "0")
 
     if args.reseed or parcels_count(url) != args.parcels:

@@ -1,10 +1,10 @@
 """simple-history's records, made lean for tables that are written in bulk (imports of 100,000 parcels).
 
-simple-history copies every index of the tracked model onto its history table, and gives it a foreign key to
-the user. A history table is read by id (one row's past) and by date (as-of queries, recent edits), so on a
-table that receives a whole file in one statement the other indexes only cost time: each one is maintained
-for every row written. ``BulkHistoricalRecords`` also leaves out the spatial index, which no reader of a
-history table uses (maps draw today's rows).
+simple-history copies every index of the tracked model onto its history table, and indexes and constrains its
+link to the user. A history table is read by id (one row's past) and by date (as-of queries, recent edits),
+so on a table that receives a whole file in one statement the other indexes only cost time: each one is
+maintained for every row written. ``BulkHistoricalRecords`` also leaves out the spatial index, which no
+reader of a history table uses (maps draw today's rows).
 """
 
 from simple_history.models import HistoricalRecords

@@ -95,6 +95,10 @@ class StagedFeature(models.Model):
     block_letter = models.CharField(max_length=1, blank=True)
     lot_no = models.PositiveSmallIntegerField(null=True)
     split_no = models.PositiveSmallIntegerField(null=True)
+    # The registry's block and village of the code and Moo, looked up while staging (plain ids: a block
+    # removed before commit makes the commit's foreign key fail, and the user is asked to check again).
+    block_id = models.BigIntegerField(null=True)
+    village_id = models.BigIntegerField(null=True)
     document_no = models.CharField(max_length=20, null=True)
     land_no = models.CharField(max_length=20, null=True)
     survey_page = models.CharField(max_length=20, null=True)

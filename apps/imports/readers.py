@@ -486,6 +486,14 @@ def inspect(source: Source) -> dict:
     }
 
 
+def texts(values) -> list[str]:
+    """A column's values as text ("" for none); a column of strings (the usual case) is taken as it is."""
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    if set(map(type, items)) <= {str}:
+        return items
+    return [_text(value) for value in items]
+
+
 def _text(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""

@@ -27,10 +27,10 @@ from pyproj import Transformer
 
 from apps.organisations.models import Organisation
 from apps.registry.geometry import BOUNDARY_TOLERANCE_M
-from apps.registry.models import LandUse, Owner, Ownership, Parcel
+from apps.registry.models import LandUse, Owner, Ownership, Parcel, TaxMapBlock, Village
 
 from . import crs as crs_mod
-from . import readers, validation
+from . import geometry, readers, validation
 from .models import ImportIssue, ImportJob, StagedFeature
 from .readers import ImportRejected
 
@@ -218,6 +218,9 @@ class _Checks:
     """State carried across batches: the organisation's area (prepared once) and the codes seen so far."""
 
     area: object
+    inside_grid: geometry.InsideGrid
+    block_ids: dict[tuple[int, str], int]  # (zone no., block letter) -> the registry's block
+    village_ids: dict[int, int]  # Moo -> the registry's village
     make_valid: bool
     org_name: str
     to_utm: Transformer
@@ -236,7 +239,19 @@ class _Checks:
             area = shapely.from_wkb(bytes(cur.fetchone()[0]))
         shapely.prepare(area)
         to_utm = Transformer.from_crs(4326, job.organisation.utm_srid, always_xy=True)
-        return cls(area=area, make_valid=job.make_valid, org_name=job.organisation.name_th, to_utm=to_utm)
+        org = job.organisation
+        blocks = TaxMapBlock.objects.filter(organisation=org).values_list(
+            "zone__zone_no", "block_letter", "pk"
+        )
+        return cls(
+            area=area,
+            inside_grid=geometry.InsideGrid.of(area),
+            block_ids={(zone, letter): pk for zone, letter, pk in blocks},
+            village_ids=dict(Village.objects.filter(organisation=org).values_list("moo_no", "pk")),
+            make_valid=job.make_valid,
+            org_name=job.organisation.name_th,
+            to_utm=to_utm,
+        )
 
 
 def _polygonal(geom):
@@ -291,24 +306,14 @@ def _geometry_problems(geoms: np.ndarray, checks: _Checks) -> tuple[np.ndarray, 
             text = _("The boundary is not a valid polygon: %(reason)s") % {"reason": reason}
             problems.setdefault(int(i), []).append(("error", "invalid_geometry", text))
     checked = usable & valid
+    # GEOS is asked only about features near the edge; make_valid keeps a repair within its bounding box.
     inside = np.ones(len(geoms), dtype=bool)
-    inside[checked] = shapely.covered_by(geoms[checked], checks.area)
+    near_edge = checked & ~checks.inside_grid.holds(bounds)
+    inside[near_edge] = shapely.covered_by(geoms[near_edge], checks.area)
     for i in np.flatnonzero(checked & ~inside):
         problems.setdefault(int(i), []).append(msg_outside)
     keep = usable & valid
     return keep, problems
-
-
-def _areas_m2(geoms: np.ndarray, keep: np.ndarray, to_utm: Transformer) -> list[str | None]:
-    """Map areas in the organisation's UTM zone, rounded as registry.geometry.area_m2 rounds one parcel's."""
-    out: list[str | None] = [None] * len(geoms)
-    if keep.any():
-        utm = shapely.transform(
-            geoms[keep], lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1]))
-        )
-        for row, area in zip(np.flatnonzero(keep), shapely.area(utm).tolist(), strict=True):
-            out[row] = str(round(area, 2))
-    return out
 
 
 # COPY's text format: NULL is \N, and backslash, tab, newline and carriage return are escaped. PostgreSQL
@@ -333,7 +338,7 @@ def _copy_block(columns: list[tuple[list, bool]]) -> str:
     return "\n".join(map("\t".join, zip(*fields, strict=True))) + "\n"
 
 
-_STAGED_HEAD = ("job_id", "feature_no", "geom", "area_m2")
+_STAGED_HEAD = ("job_id", "feature_no", "geom", "area_m2", "block_id", "village_id")
 # Staging columns that hold the file's text (escaped for COPY when needed); the others are numbers or codes.
 _TEXT_COLUMNS = frozenset(
     field.column
@@ -348,12 +353,12 @@ def _stage_batch(job, start, geoms, columns, to_storage, parser, checks: _Checks
     count = len(geoms)
     geoms = _to_storage(geoms, to_storage, driver=job.file_format)
     keep, problems_by_row = _geometry_problems(geoms, checks)
-    shapely.set_srid(geoms, 4326)
     hexes = np.full(count, None, dtype=object)
     if keep.any():
-        # Binary WKB and bytes.hex: a quarter of the time of GEOS's own hex writer.
-        hexes[keep] = [wkb.hex() for wkb in shapely.to_wkb(geoms[keep], include_srid=True)]
-    texts = {target: [readers._text(v) for v in columns[source]] for target, source in job.field_map.items()}
+        # Plain WKB: PostGIS gives a geometry without SRID the column's (4326). Binary WKB and bytes.hex take
+        # a quarter of the time of GEOS's own hex writer.
+        hexes[keep] = [wkb.hex() for wkb in shapely.to_wkb(geoms[keep])]
+    texts = {target: readers.texts(columns[source]) for target, source in job.field_map.items()}
     parsed = parser.parse_columns(texts, count)
     for row, code, message in parsed.problems:
         problems_by_row.setdefault(row, []).append(
@@ -378,16 +383,25 @@ def _stage_batch(job, start, geoms, columns, to_storage, parser, checks: _Checks
             if severity == "error":
                 has_error[row] = "t"
             issues.append((start + row + 1, severity, code, message))
+    parsed_columns = parsed.columns
+    block_keys = zip(parsed_columns["zone_no"], parsed_columns["block_letter"], strict=True)
     return _copy_block(
         [
             ([job.pk] * count, False),
             (list(range(start + 1, start + count + 1)), False),
             (hexes.tolist(), False),
-            (_areas_m2(geoms, keep, checks.to_utm), False),
+            (geometry.areas_m2(geoms, keep, checks.to_utm), False),
+            (_lookup(checks.block_ids, block_keys, count), False),
+            (_lookup(checks.village_ids, parsed_columns.get("village_no"), count), False),
             *((parsed.columns[name], name in _TEXT_COLUMNS) for name in parser.columns),
             (has_error, False),
         ]
     )
+
+
+def _lookup(ids: dict, keys, count: int) -> list:
+    """The registry ids of a batch's keys (None where the registry has none, or the file gave no key)."""
+    return [None] * count if keys is None else [ids.get(key) for key in keys]
 
 
 class _ProgressReporter:
@@ -531,10 +545,6 @@ def _parcels_insert_sql() -> str:
     return (
         f"WITH ins AS (INSERT INTO registry_parcel ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join(columns.values())} FROM imports_stagedfeature s "
-        "LEFT JOIN registry_taxmapzone z ON z.organisation_id = %(org)s AND z.zone_no = s.zone_no "
-        "LEFT JOIN registry_taxmapblock b ON b.zone_id = z.id AND b.block_letter = s.block_letter "
-        "LEFT JOIN registry_village v ON v.organisation_id = %(org)s "
-        "AND v.moo_no = s.village_no "
         f"WHERE s.job_id = %(job)s AND NOT s.has_error RETURNING {', '.join(history)}) "
         f"INSERT INTO {Parcel.history.model._meta.db_table} ({', '.join(history)}, history_date, "
         "history_change_reason, history_type, history_user_id) "

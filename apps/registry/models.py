@@ -5,6 +5,7 @@ Every table keeps its full history (django-simple-history), kept forever.
 """
 
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import SpGistIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db.models import Q
@@ -183,7 +184,9 @@ class Parcel(OrgScoped):
         ],
     )
 
-    geom = models.MultiPolygonField(_("boundary"), srid=STORAGE_SRID)
+    # Indexed with SP-GiST (Meta.indexes), not GeoDjango's GiST: parcels tile the ground without overlapping,
+    # which a quad-tree partitions well; it takes a new row in half the time and answers && as fast or faster.
+    geom = models.MultiPolygonField(_("boundary"), srid=STORAGE_SRID, spatial_index=False)
     area_m2 = models.DecimalField(
         _("map area (m²)"), max_digits=14, decimal_places=2, null=True, editable=False
     )
@@ -215,6 +218,8 @@ class Parcel(OrgScoped):
         ]
         # No (organisation, status) index: neither narrows much (one organisation's parcels are nearly all
         # active), and an import maintains every index for each of its 100,000 rows.
+        # As an expression: GeoDjango's schema editor turns an index on a geometry field into GiST.
+        indexes = [SpGistIndex(models.F("geom"), name="parcel_geom_spgist")]
 
     def __str__(self) -> str:
         return self.parcel_code

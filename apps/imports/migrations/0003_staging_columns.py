@@ -34,6 +34,8 @@ class Migration(migrations.Migration):
                 ("block_letter", models.CharField(blank=True, max_length=1)),
                 ("lot_no", models.PositiveSmallIntegerField(null=True)),
                 ("split_no", models.PositiveSmallIntegerField(null=True)),
+                ("block_id", models.BigIntegerField(null=True)),
+                ("village_id", models.BigIntegerField(null=True)),
                 ("document_no", models.CharField(max_length=20, null=True)),
                 ("land_no", models.CharField(max_length=20, null=True)),
                 ("survey_page", models.CharField(max_length=20, null=True)),

@@ -10,7 +10,7 @@ from apps.imports import services
 from apps.imports.models import ImportIssue, ImportJob
 from apps.registry.models import LandUse, Parcel
 from apps.registry.services import parcel_update
-from apps.registry.tests.factories import ParcelFactory
+from apps.registry.tests.factories import ParcelFactory, TaxMapBlockFactory, VillageFactory
 
 from .files import (
     KNOWN_E,
@@ -165,3 +165,21 @@ def test_commit_refuses_when_the_staged_rows_are_not_the_checked_ones(org, surve
         services.job_commit(job=job, by=surveyor)
     assert not Parcel.objects.filter(organisation=org).exists()  # nothing half-written
     assert not Parcel.history.filter(organisation_id=org.pk).exists()
+
+
+@pytest.mark.django_db
+def test_parcels_get_the_registry_block_of_their_code_and_the_village_of_their_moo(org, surveyor, tmp_path):
+    block = TaxMapBlockFactory(organisation=org, zone__zone_no=2, block_letter="B")
+    village = VillageFactory(organisation=org, moo_no=4)
+    rows = parcel_rows(2)  # 02B001, 02B002
+    rows["PCODE"][1] = "03C001"  # a block the registry does not have
+    rows["MOO"] = ["4", "9"]  # Moo 9 is not a village of the registry
+    path = write_layer(tmp_path / "blocks.gpkg", [lonlat_square(0), lonlat_square(1)], rows, driver="GPKG")
+    job = _import(org, surveyor, path, field_map={**FIELD_MAP, "village_no": "MOO"})
+    assert job.status == ImportJob.Status.VALIDATED, job.message
+
+    services.job_commit(job=job, by=surveyor)
+
+    first, second = Parcel.objects.filter(organisation=org).order_by("parcel_code")
+    assert (first.block, first.village) == (block, village)
+    assert (second.block, second.village) == (None, None)

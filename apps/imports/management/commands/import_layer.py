@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def _step(self, opts, name: str) -> None:
         now = time.perf_counter()
         if opts["timings"]:
-            self.stdout.write(f"  [{name}: {now - self._t:.1f} s]")
+            self.stdout.write(f"  [{name}: {now - self._t:.2f} s]")
         self._t = now
 
     def handle(self, *args, **opts):
