@@ -129,6 +129,8 @@ def main() -> None:
     for run in range(1, args.repeat + 1):
         ogr_new_s, ogr_s = _ogr2ogr(pg, gpkg)
         ours = _ours(gpkg, org, user)
+        if ours["status"] != 0 or ours["created"] != args.parcels:
+            raise SystemExit(f"our import failed (exit status {ours['status']}): no ratio to print")
         runs.append((ogr_new_s, ogr_s, ours))
         print(
             f"run {run}: ogr2ogr new table {ogr_new_s:.2f} s, indexed table {ogr_s:.2f} s; ours steps "

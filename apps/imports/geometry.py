@@ -59,39 +59,40 @@ class InsideGrid:
 def areas_m2(geoms: np.ndarray, keep: np.ndarray, to_utm: Transformer) -> list[str | None]:
     """Map areas in the organisation's UTM zone, as registry.geometry.area_m2 measures one parcel.
 
-    Nearly every parcel is one polygon without holes: its ring's coordinates are consecutive in
-    ``get_coordinates``, so they are transformed and summed (shoelace, each ring shifted to its first point as
-    GEOS does, against cancellation) without building a second geometry per parcel. The others go through
-    shapely.
+    Nearly every parcel is one polygon without holes: its coordinates, in order, are its one ring, so they
+    are transformed and summed (shoelace, shifted to the first point as GEOS does, against cancellation)
+    without building a second geometry per parcel. Which parcels those are is told without building any
+    either: summed the same way in lon/lat, only they give shapely's own area (a second ring adds its own
+    signed area, which is right only for a hole turning the other way, and a bridge term that is zero only
+    from the first ring). The others are measured through shapely.
     """
     out: list[str | None] = [None] * len(geoms)
     rows = np.flatnonzero(keep)
     if not len(rows):
         return out
     kept = geoms[rows]
-    simple = (shapely.get_num_geometries(kept) == 1) & (
-        shapely.get_num_interior_rings(shapely.get_geometry(kept, 0)) == 0
-    )
-    areas = np.empty(len(kept))
-    if simple.any():
-        areas[simple] = ring_areas(kept[simple], to_utm)
-    if not simple.all():
+    coords = shapely.get_coordinates(kept)
+    counts = shapely.get_num_coordinates(kept)
+    lonlat = _one_ring_areas(coords[:, 0], coords[:, 1], counts)
+    reference = shapely.area(kept)
+    one_ring = (shapely.get_num_geometries(kept) == 1) & np.isclose(lonlat, reference, rtol=1e-9, atol=0)
+    x, y = to_utm.transform(coords[:, 0], coords[:, 1])
+    areas = _one_ring_areas(np.asarray(x), np.asarray(y), counts)
+    if not one_ring.all():
         utm = shapely.transform(
-            kept[~simple], lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1]))
+            kept[~one_ring], lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1]))
         )
-        areas[~simple] = shapely.area(utm)
+        areas[~one_ring] = shapely.area(utm)
     for row, area in zip(rows.tolist(), areas.tolist(), strict=True):
         out[row] = f"{area:.2f}"
     return out
 
 
-def ring_areas(polygons: np.ndarray, to_utm: Transformer) -> np.ndarray:
-    coords = shapely.get_coordinates(polygons)
-    x, y = to_utm.transform(coords[:, 0], coords[:, 1])
-    counts = shapely.get_num_coordinates(polygons)
+def _one_ring_areas(x: np.ndarray, y: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each geometry's coordinates (``counts`` of them, consecutive) summed as one closed ring."""
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     x = x - np.repeat(x[starts], counts)
     y = y - np.repeat(y[starts], counts)
     cross = x[:-1] * y[1:] - x[1:] * y[:-1]
-    cross[(starts + counts - 1)[:-1]] = 0  # the pair from one ring's last point to the next ring's first
+    cross[(starts + counts - 1)[:-1]] = 0  # the pair from one geometry's last point to the next one's first
     return np.abs(np.add.reduceat(cross, starts)) / 2

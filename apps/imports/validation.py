@@ -182,22 +182,22 @@ class FeatureValues:
         return ParsedBatch(columns, problems)
 
     def _parcel_code(self, raw: list[str], problems: Problems) -> dict[str, list]:
-        text, zone, block, lot, split = [], [], [], [], []
-        for row, value in enumerate(raw):
+        split_width = self.split_width
+
+        def parts(value: str):
             try:
-                parts = parcel_code.parts(value.strip().upper(), split_width=self.split_width)
+                return parcel_code.parts(value.strip().upper(), split_width=split_width)
             except parcel_code.ParcelCodeError:
-                shown = value.strip().upper()
-                message = _("Parcel code %(code)r is not zone-block-lot like 01A001 or 01A001/1.") % {
-                    "code": shown
-                }
-                problems.append((row, "bad_parcel_code", message))
-                parts = (value[:32], None, "", None, None)
-            text.append(parts[0])
-            zone.append(parts[1])
-            block.append(parts[2])
-            lot.append(parts[3])
-            split.append(parts[4])
+                return None
+
+        parsed = [parts(value) for value in raw]
+        for row in [row for row, found in enumerate(parsed) if found is None]:
+            shown = raw[row].strip().upper()
+            message = _("Parcel code %(code)r is not zone-block-lot like 01A001 or 01A001/1.")
+            problems.append((row, "bad_parcel_code", message % {"code": shown}))
+            parsed[row] = (raw[row][:32], None, "", None, None)
+        columns = [list(column) for column in zip(*parsed, strict=True)] if parsed else [[], [], [], [], []]
+        text, zone, block, lot, split = columns
         return {"parcel_code": text, "zone_no": zone, "block_letter": block, "lot_no": lot, "split_no": split}
 
     @staticmethod

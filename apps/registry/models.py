@@ -130,6 +130,9 @@ class Parcel(OrgScoped):
         blank=True,
         related_name="parcels",
         verbose_name=_("village"),
+        # A village's parcels are a slice of one organisation's, found through its code index and a filter;
+        # an index of their own would be maintained on every imported row for that.
+        db_index=False,
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
 

@@ -29,9 +29,23 @@ def test_staging_areas_are_the_registry_areas_for_every_shape():
         shapely.box(103.16, 16.72, 103.161, 16.721).exterior.coords,
         [shapely.box(103.1602, 16.7202, 103.1605, 16.7205).exterior.coords],
     )
+    # A hole turning the same way as its shell (files do that), two holes, three parts: shapely measures them.
+    same_way = shapely.Polygon(holed.exterior.coords, [holed.interiors[0].coords[::-1]])
+    two_holes = shapely.Polygon(
+        shapely.box(103.17, 16.72, 103.172, 16.722).exterior.coords,
+        [
+            shapely.box(103.1702, 16.7202, 103.1705, 16.7205).exterior.coords,
+            shapely.box(103.171, 16.721, 103.1715, 16.7215).exterior.coords,
+        ],
+    )
+    three_parts = shapely.MultiPolygon(
+        [polygons[3], *(shapely.affinity.translate(polygons[n], 0.01 * n) for n in (4, 5))]
+    )
     two_parts = shapely.MultiPolygon([polygons[0], shapely.affinity.translate(polygons[1], 0.01)])
     one_part = shapely.MultiPolygon([polygons[2]])
-    geoms = np.array([*polygons, holed, two_parts, one_part, None], dtype=object)
+    geoms = np.array(
+        [*polygons, same_way, two_holes, three_parts, holed, two_parts, one_part, None], dtype=object
+    )
     keep = np.array([True] * (len(geoms) - 1) + [False])
 
     areas = areas_m2(geoms, keep, Transformer.from_crs(4326, 32648, always_xy=True))
