@@ -8,6 +8,7 @@ nothing below lets a GDAL or zipfile exception reach the view.
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -365,10 +366,12 @@ class Source:
         return kwargs
 
 
-def _gdal_error(exc: Exception) -> ImportRejected:
+def _gdal_error(exc: Exception, path: Path) -> ImportRejected:
+    # GDAL names the file by its full path on the server: the user sees its name only, not our folders.
+    detail = str(exc).splitlines()[0].replace(f"{path.parent}{os.sep}", "")
     return ImportRejected(
         _("We could not read this file as map data. Is it really a %(what)s? (GDAL said: %(detail)s)")
-        % {"what": _("map file"), "detail": str(exc).splitlines()[0][:200]},
+        % {"what": _("map file"), "detail": detail[:200]},
         "unreadable",
     )
 
@@ -435,7 +438,7 @@ def list_layers(source: Source) -> list[str]:
     try:
         return [str(name) for name, _geom_type in pyogrio.list_layers(source.path)]
     except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
-        raise _gdal_error(exc) from None
+        raise _gdal_error(exc, source.path) from None
 
 
 def inspect(source: Source) -> dict:
@@ -453,7 +456,7 @@ def inspect(source: Source) -> dict:
         info = pyogrio.read_info(source.path, **kwargs)
         meta, _fids, geoms, values = pyogrio.raw.read(source.path, max_features=PREVIEW_ROWS, **kwargs)
     except (DataSourceError, DataLayerError, OSError, ValueError, RuntimeError) as exc:
-        raise _gdal_error(exc) from None
+        raise _gdal_error(exc, source.path) from None
     shp_encoding, encoding_from = (
         shapefile_encoding(source.path) if source.driver == "ESRI Shapefile" else (source.encoding, "guess")
     )
@@ -513,7 +516,7 @@ def read_batches(source: Source, *, batch_size: int = 20_000):
                 source.path, skip_features=start, max_features=batch_size, **kwargs
             )
         except (DataSourceError, DataLayerError, OSError, ValueError, RuntimeError) as exc:
-            raise _gdal_error(exc) from None
+            raise _gdal_error(exc, source.path) from None
         count = len(wkb) if wkb is not None else 0
         if count == 0:
             return

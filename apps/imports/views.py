@@ -35,6 +35,13 @@ def _membership(request: HttpRequest, roles) -> None:
         raise PermissionDenied
 
 
+def _preview_context(preview: dict) -> dict:
+    # The inspection is kept in a jsonb column, and jsonb does not keep a row's keys in the file's order (it
+    # sorts them shortest first): the cells are laid out by the header's field list, not by the dict's order.
+    rows = [[row.get(name, "") for name in preview["fields"]] for row in preview["preview"]]
+    return {"preview": preview, "preview_rows": rows}
+
+
 def _job(request: HttpRequest, pk: int) -> ImportJob:
     _membership(request, IMPORT_ROLES)
     try:
@@ -95,7 +102,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         initial.update({f"map_{k}": v for k, v in (job.field_map or {}).items()})
         context["configure_form"] = ConfigureForm(job=job, fields=preview["fields"], initial=initial)
-        context["preview"] = preview
+        context.update(_preview_context(preview))
     if job.status == ImportJob.Status.VALIDATED:
         context["commit_form"] = CommitForm()
         context["issues"] = selectors.import_issue_list(job=job)[:ISSUES_ON_PAGE]
@@ -126,7 +133,7 @@ def import_configure(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "imports/detail.html",
-            {"job": job, "S": ImportJob.Status, "configure_form": form, "preview": preview},
+            {"job": job, "S": ImportJob.Status, "configure_form": form, **_preview_context(preview)},
             status=400,
         )
     try:
