@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.organisations.models import Role
@@ -35,11 +36,22 @@ def _membership(request: HttpRequest, roles) -> None:
         raise PermissionDenied
 
 
+# Where the text encoding shown in the preview came from (readers.inspect's encoding_from codes).
+ENCODING_SOURCES = {
+    "cpg": gettext_lazy("the .cpg file"),
+    "ldid": gettext_lazy("the language byte of the .dbf file"),
+    "guess": gettext_lazy("a guess from the text itself"),
+    "none": gettext_lazy("nothing in the file"),
+    "xlsx": gettext_lazy("the workbook (always Unicode)"),
+}
+
+
 def _preview_context(preview: dict) -> dict:
     # The inspection is kept in a jsonb column, and jsonb does not keep a row's keys in the file's order (it
     # sorts them shortest first): the cells are laid out by the header's field list, not by the dict's order.
     rows = [[row.get(name, "") for name in preview["fields"]] for row in preview["preview"]]
-    return {"preview": preview, "preview_rows": rows}
+    source = preview.get("encoding_from", "")
+    return {"preview": preview, "preview_rows": rows, "encoding_source": ENCODING_SOURCES.get(source, source)}
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
